@@ -12,7 +12,7 @@ export type AttemptOutcome =
       /** Provider error code, e.g. "context_length_exceeded". */
       code?: string | undefined;
     }
-  | { kind: 'timeout'; phase: 'first-byte' | 'first-token' | 'idle' | 'total' }
+  | { kind: 'timeout'; phase: TimeoutPhase }
   | { kind: 'connect-error' }
   | { kind: 'reset' }
   /** The stream broke after bytes reached the client: never a success. */
@@ -84,3 +84,10 @@ export function errorClassOf(o: AttemptOutcome): ErrorClass | null {
       return 'aborted';
   }
 }
+
+/**
+ * Which limit ended an attempt: `attempt` the per-try limit on a whole (non-streaming) answer,
+ * `first-byte` the per-try limit on a stream's first chunk, `first-token` the time-to-first-token
+ * limit, `idle` a silent stream, `deadline` the request's overall deadline.
+ */
+export type TimeoutPhase = 'attempt' | 'first-byte' | 'first-token' | 'idle' | 'deadline';

@@ -1,0 +1,504 @@
+import type { Scheduler, Timer } from '../core/clock.js';
+import type { Availability } from './availability.js';
+import type { GatewayListener } from './events.js';
+import {
+  errorClassOf,
+  isUpstreamFailure,
+  type AttemptOutcome,
+  type ErrorClass,
+} from './outcome.js';
+import type { GatewayRequest, RequestResult } from './request.js';
+import type { Strategy } from './strategy/strategy.js';
+import type { UpstreamTable } from './upstream-table.js';
+
+/** The parts of a breaker the dispatcher uses (src/gateway/breaker implements it). */
+export interface BreakerPort {
+  /** A permit (>= 0) or -1 when the call is refused. */
+  tryAcquire(): number;
+  release(permit: number, result: 'success' | 'failure' | 'ignore', durationMs: number): void;
+}
+
+export interface OutlierPort {
+  record(upstream: number, failure: boolean): void;
+}
+
+export interface BudgetPort {
+  onRequest(now: number): void;
+  onAttemptResult(failure: boolean): void;
+  tryRetry(now: number): boolean;
+}
+
+export interface LimiterPort {
+  /** 0 = admitted; otherwise milliseconds until it would be. */
+  tryAcquire(now: number, cost?: number): number;
+}
+
+/** Queue-with-timeout in front of the client limiter. */
+export interface LimiterQueuePort {
+  /** Calls `admitted` once: true when the limiter let it through, false when it waited too long or the queue was full. */
+  enqueue(cost: number, admitted: (ok: boolean) => void): { cancel(): void };
+}
+
+/** Retry rules as the dispatcher needs them; src/gateway/retry builds them from config. */
+export interface RetryRules {
+  /** Total attempts including the first. */
+  readonly maxAttempts: number;
+  shouldRetry(outcome: AttemptOutcome): boolean;
+  /** Backoff before retry number `retry` (1 = first retry), jitter included. */
+  backoff(retry: number, prevDelayMs: number): number;
+  /** Honour Retry-After / retry-after-ms hints. */
+  readonly honourRetryAfter: boolean;
+  /** A hint longer than this means: do not wait for that upstream, fail over. */
+  readonly retryAfterMaxMs: number;
+}
+
+/** Limits in milliseconds; Infinity turns one off. */
+export interface Timeouts {
+  /** Non-streaming: the whole answer. Streaming: the first chunk. */
+  readonly perTryMs: number;
+  /** Streaming: time to first token; ends the attempt (and fails over) before anything was sent. */
+  readonly firstTokenMs: number;
+  /** Streaming: longest silence between chunks once the answer started. */
+  readonly idleMs: number;
+  /** The whole request, across attempts and backoffs. */
+  readonly totalMs: number;
+}
+
+export interface DispatcherParts {
+  readonly table: UpstreamTable;
+  readonly availability: Availability;
+  readonly strategy: Strategy;
+  readonly scheduler: Scheduler;
+  readonly retry: RetryRules;
+  readonly timeouts: Timeouts;
+  /** Per upstream, or null where there is none. */
+  readonly breakers: readonly (BreakerPort | null)[];
+  /** Outgoing per-upstream limits ("500 requests/min"), or null. */
+  readonly upstreamLimiters: readonly (LimiterPort | null)[];
+  readonly outlier: OutlierPort | null;
+  readonly budget: BudgetPort | null;
+  /** The client limiter, or null. */
+  readonly limiter: LimiterPort | null;
+  /** When set, requests over the client limit wait here instead of being rejected at once. */
+  readonly limiterQueue: LimiterQueuePort | null;
+  readonly listener: GatewayListener;
+  readonly transport: Transport;
+  /** Called when a Retry-After hint cools an upstream down (and again when the cooldown ends). */
+  readonly onCooldown?: (upstream: number, cooling: boolean) => void;
+}
+
+/**
+ * The transport carries one attempt to an upstream and reports back through the call:
+ * `progress()` for each chunk of a streamed answer, `commit()` once bytes reached the client,
+ * and `end(outcome)` exactly once. It sets `call.abort` so the dispatcher can stop the attempt
+ * (timeout, client gone); after an abort the dispatcher ignores the transport's `end`.
+ */
+export interface Transport {
+  send(call: AttemptCall): void;
+}
+
+const NO_TIMER: Timer = { cancel() {} };
+
+/** One attempt in flight: the transport's handle on the dispatcher. */
+export class AttemptCall {
+  abort: (() => void) | null = null;
+  committed = false;
+  /** Time of the first chunk, -1 before it. */
+  firstChunkAt = -1;
+  lastProgressAt: number;
+  ended = false;
+  /** @internal */
+  watchdog: Timer = NO_TIMER;
+
+  constructor(
+    private readonly dispatcher: Dispatcher,
+    /** @internal */
+    readonly flight: Flight,
+    readonly upstream: number,
+    readonly attempt: number,
+    readonly startedAt: number,
+    /** @internal */
+    readonly permit: number,
+  ) {
+    this.lastProgressAt = startedAt;
+  }
+
+  get request(): GatewayRequest {
+    return this.flight.request;
+  }
+
+  /** A chunk of the answer arrived. */
+  progress(): void {
+    const now = this.dispatcher.now();
+    this.lastProgressAt = now;
+    if (this.firstChunkAt < 0) {
+      this.firstChunkAt = now;
+      // Before the first chunk no idle limit applied; the watchdog may need to start now.
+      if (this.watchdog === NO_TIMER && !this.ended) this.dispatcher.rearm(this);
+    }
+  }
+
+  /** Bytes reached the client: from now on this request cannot be retried or failed over. */
+  commit(): void {
+    this.committed = true;
+  }
+
+  end(outcome: AttemptOutcome): void {
+    this.dispatcher.attemptEnded(this, outcome);
+  }
+}
+
+/** A client request in flight. */
+class Flight {
+  attempts = 0;
+  /** Upstreams tried so far (retries prefer others). */
+  tried: number[] = [];
+  /** Upstreams this request must not go back to (Retry-After beyond the cap). */
+  avoid: number[] = [];
+  call: AttemptCall | null = null;
+  timer: Timer = NO_TIMER;
+  prevDelay = 0;
+  last: AttemptOutcome | null = null;
+  lastUpstream = -1;
+  finished = false;
+  queued: { cancel(): void } | null = null;
+
+  constructor(
+    readonly request: GatewayRequest,
+    readonly done: (result: RequestResult) => void,
+    readonly startedAt: number,
+    readonly deadline: number,
+  ) {}
+}
+
+/** Handle on a dispatched request: lets the edge cancel it when the client goes away. */
+export interface Dispatched {
+  cancel(): void;
+}
+
+/**
+ * The gateway's pipeline, as a callback-driven state machine on the Scheduler:
+ * client limiter → strategy pick over the availability mask → per-upstream limit → breaker
+ * admission → attempt under a watchdog timer → classify → retry with backoff, budget and
+ * Retry-After → exactly one result per request. It knows nothing of HTTP or of the simulator.
+ */
+export class Dispatcher {
+  private readonly scratch: Uint8Array;
+  /** The breaker permit of the last successful pick (pick() returns only the upstream). */
+  private pickedPermit = 0;
+
+  constructor(private readonly p: DispatcherParts) {
+    this.scratch = new Uint8Array(p.table.n);
+  }
+
+  now(): number {
+    return this.p.scheduler.now();
+  }
+
+  dispatch(request: GatewayRequest, done: (result: RequestResult) => void): Dispatched {
+    const p = this.p;
+    const now = p.scheduler.now();
+    const flight = new Flight(request, done, now, now + p.timeouts.totalMs);
+    p.listener.onRequestStart?.(request, now);
+    if (p.limiter !== null) {
+      const wait = p.limiter.tryAcquire(now, request.cost);
+      if (wait > 0) {
+        if (p.limiterQueue === null) {
+          this.finish(flight, 'rejected', null, wait);
+          return this.handle(flight);
+        }
+        flight.queued = p.limiterQueue.enqueue(request.cost, (ok) => {
+          flight.queued = null;
+          if (flight.finished) return;
+          if (ok) this.admitted(flight);
+          else this.finish(flight, 'rejected', null, 0);
+        });
+        return this.handle(flight);
+      }
+    }
+    this.admitted(flight);
+    return this.handle(flight);
+  }
+
+  private handle(flight: Flight): Dispatched {
+    return { cancel: () => this.cancel(flight) };
+  }
+
+  private admitted(flight: Flight): void {
+    this.p.budget?.onRequest(this.p.scheduler.now());
+    this.startAttempt(flight);
+  }
+
+  private cancel(flight: Flight): void {
+    if (flight.finished) return;
+    flight.queued?.cancel();
+    flight.queued = null;
+    const call = flight.call;
+    if (call !== null && !call.ended) {
+      this.abortCall(call, { kind: 'aborted' });
+      return;
+    }
+    flight.timer.cancel();
+    this.finish(flight, 'aborted', flight.last, 0);
+  }
+
+  /** Picks an upstream for the flight's next attempt, or -1. Prefers upstreams not yet tried. */
+  private pick(flight: Flight): number {
+    const { availability, strategy, upstreamLimiters, breakers, scheduler } = this.p;
+    const base = availability.mask;
+    let mask = base;
+    if (flight.tried.length > 0 || flight.avoid.length > 0) {
+      mask = this.scratch;
+      mask.set(base);
+      for (const u of flight.avoid) mask[u] = 0;
+      let any = false;
+      for (const u of flight.tried) mask[u] = 0;
+      for (let i = 0; i < mask.length && !any; i++) any = mask[i] === 1;
+      if (!any) {
+        // Nowhere new to go: allow the ones already tried, never the avoided ones.
+        mask.set(base);
+        for (const u of flight.avoid) mask[u] = 0;
+      }
+    }
+    // An upstream over its own rate limit, or whose breaker refuses, is skipped for this pick.
+    for (let tries = 0; tries < mask.length; tries++) {
+      const u = strategy.pick(mask, flight.request.key);
+      if (u < 0) return -1;
+      const limiter = upstreamLimiters[u];
+      const breaker = breakers[u];
+      if (limiter != null && limiter.tryAcquire(scheduler.now()) > 0) {
+        mask = this.exclude(mask, u);
+        continue;
+      }
+      const permit = breaker != null ? breaker.tryAcquire() : 0;
+      if (permit < 0) {
+        mask = this.exclude(mask, u);
+        continue;
+      }
+      this.pickedPermit = permit;
+      return u;
+    }
+    return -1;
+  }
+
+  private exclude(mask: Uint8Array, u: number): Uint8Array {
+    if (mask !== this.scratch) {
+      this.scratch.set(mask);
+      mask = this.scratch;
+    }
+    mask[u] = 0;
+    return mask;
+  }
+
+  private startAttempt(flight: Flight): void {
+    const p = this.p;
+    const u = this.pick(flight);
+    if (u < 0) {
+      // Nowhere to go: surface the last upstream error if there was one.
+      const cls =
+        flight.last !== null ? (errorClassOf(flight.last) ?? 'no-upstream') : 'no-upstream';
+      this.finish(flight, cls, flight.last, 0);
+      return;
+    }
+    const now = p.scheduler.now();
+    flight.attempts++;
+    flight.tried.push(u);
+    flight.lastUpstream = u;
+    const call = new AttemptCall(this, flight, u, flight.attempts, now, this.pickedPermit);
+    flight.call = call;
+    p.table.inflight[u]!++;
+    p.listener.onAttemptStart?.(flight.request, u, call.attempt, now);
+    this.arm(call, now);
+    p.transport.send(call);
+  }
+
+  /** @internal */
+  rearm(call: AttemptCall): void {
+    this.arm(call, this.p.scheduler.now());
+  }
+
+  /** Sets the attempt's single watchdog timer at the earliest limit that can still fire. */
+  private arm(call: AttemptCall, now: number): void {
+    const due = this.nextLimit(call);
+    if (due === Infinity) return;
+    call.watchdog = this.p.scheduler.setTimer(Math.max(0, due - now), () =>
+      this.watchdogFired(call),
+    );
+  }
+
+  private nextLimit(call: AttemptCall): number {
+    const t = this.p.timeouts;
+    let due = call.flight.deadline;
+    if (!call.request.stream) return Math.min(due, call.startedAt + t.perTryMs);
+    if (call.firstChunkAt < 0) {
+      due = Math.min(due, call.startedAt + t.perTryMs, call.startedAt + t.firstTokenMs);
+    } else {
+      due = Math.min(due, call.lastProgressAt + t.idleMs);
+    }
+    return due;
+  }
+
+  private watchdogFired(call: AttemptCall): void {
+    if (call.ended) return;
+    const now = this.p.scheduler.now();
+    const t = this.p.timeouts;
+    const flight = call.flight;
+    let phase: 'attempt' | 'first-byte' | 'first-token' | 'idle' | 'deadline' | null = null;
+    if (now >= flight.deadline) phase = 'deadline';
+    else if (!call.request.stream) {
+      if (now >= call.startedAt + t.perTryMs) phase = 'attempt';
+    } else if (call.firstChunkAt < 0) {
+      if (now >= call.startedAt + t.firstTokenMs) phase = 'first-token';
+      else if (now >= call.startedAt + t.perTryMs) phase = 'first-byte';
+    } else if (now >= call.lastProgressAt + t.idleMs) phase = 'idle';
+    if (phase === null) {
+      this.arm(call, now); // progress moved the limit: look again later
+      return;
+    }
+    this.abortCall(call, { kind: 'timeout', phase });
+  }
+
+  private abortCall(call: AttemptCall, outcome: AttemptOutcome): void {
+    const abort = call.abort;
+    call.abort = null;
+    this.attemptEnded(call, outcome);
+    abort?.();
+  }
+
+  /** @internal Called through AttemptCall.end and by the watchdog. */
+  attemptEnded(call: AttemptCall, outcome: AttemptOutcome): void {
+    if (call.ended) return;
+    call.ended = true;
+    call.watchdog.cancel();
+    const p = this.p;
+    const u = call.upstream;
+    const flight = call.flight;
+    const now = p.scheduler.now();
+    const latency = now - call.startedAt;
+    p.table.inflight[u]!--;
+    flight.call = null;
+    flight.last = outcome;
+    const aborted = outcome.kind === 'aborted';
+    const failure = isUpstreamFailure(outcome);
+    p.breakers[u]?.release(
+      call.permit,
+      aborted ? 'ignore' : failure ? 'failure' : 'success',
+      latency,
+    );
+    if (!aborted) {
+      p.outlier?.record(u, failure);
+      p.strategy.observe(u, latency, !failure);
+      p.budget?.onAttemptResult(failure);
+    }
+    p.listener.onAttemptEnd?.(flight.request, u, call.attempt, outcome, latency, now);
+
+    if (outcome.kind === 'ok') {
+      this.finish(flight, null, outcome, 0);
+      return;
+    }
+    const hint = outcome.kind === 'http-error' ? outcome.retryAfterMs : undefined;
+    if (hint !== undefined && hint > 0 && p.retry.honourRetryAfter) {
+      this.coolDown(u, Math.min(hint, p.retry.retryAfterMaxMs));
+    }
+    if (aborted) {
+      this.finish(flight, 'aborted', outcome, 0);
+      return;
+    }
+    if (call.committed) {
+      // Bytes already reached the client: a broken answer is never retried nor called a success.
+      this.finish(flight, 'truncated', outcome, 0);
+      return;
+    }
+    const finalClass = errorClassOf(outcome);
+    if (
+      (outcome.kind === 'timeout' && outcome.phase === 'deadline') ||
+      flight.attempts >= p.retry.maxAttempts ||
+      !p.retry.shouldRetry(outcome)
+    ) {
+      this.finish(flight, finalClass, outcome, 0);
+      return;
+    }
+    if (p.budget !== null && !p.budget.tryRetry(now)) {
+      p.listener.onBudgetDenied?.(flight.request, now);
+      this.finish(flight, finalClass, outcome, 0);
+      return;
+    }
+    let delay = p.retry.backoff(flight.attempts, flight.prevDelay);
+    if (hint !== undefined && p.retry.honourRetryAfter) {
+      if (hint > p.retry.retryAfterMaxMs) flight.avoid.push(u);
+      else if (!this.hasOtherUpstream(flight, u)) delay = Math.max(delay, hint);
+    }
+    if (now + delay >= flight.deadline) {
+      this.finish(flight, finalClass, outcome, 0);
+      return;
+    }
+    flight.prevDelay = delay;
+    p.listener.onRetryScheduled?.(flight.request, delay, now);
+    if (delay <= 0) this.startAttempt(flight);
+    else flight.timer = p.scheduler.setTimer(delay, () => this.startAttempt(flight));
+  }
+
+  /** Whether the mask holds an upstream other than `u` that this flight may use. */
+  private hasOtherUpstream(flight: Flight, u: number): boolean {
+    const mask = this.p.availability.mask;
+    for (let i = 0; i < mask.length; i++) {
+      if (i !== u && mask[i] === 1 && !flight.avoid.includes(i)) return true;
+    }
+    return false;
+  }
+
+  private readonly cooling = new Map<number, Timer>();
+
+  /** Takes an upstream out of rotation until its Retry-After hint has passed. */
+  private coolDown(u: number, ms: number): void {
+    const p = this.p;
+    const prev = this.cooling.get(u);
+    prev?.cancel();
+    const now = p.scheduler.now();
+    if (prev === undefined) {
+      p.availability.set(u, 'cooldown', true);
+      p.listener.onStateChange?.(u, 'cooldown', 'cooling', now);
+      p.onCooldown?.(u, true);
+    }
+    this.cooling.set(
+      u,
+      p.scheduler.setTimer(ms, () => {
+        this.cooling.delete(u);
+        p.availability.set(u, 'cooldown', false);
+        p.listener.onStateChange?.(u, 'cooldown', 'ready', p.scheduler.now());
+        p.onCooldown?.(u, false);
+      }),
+    );
+  }
+
+  private finish(
+    flight: Flight,
+    errorClass: ErrorClass | null,
+    outcome: AttemptOutcome | null,
+    retryAfterMs: number,
+  ): void {
+    if (flight.finished) return;
+    flight.finished = true;
+    flight.timer.cancel();
+    const now = this.p.scheduler.now();
+    const result: RequestResult = {
+      request: flight.request,
+      ok: errorClass === null,
+      errorClass,
+      outcome,
+      upstream: flight.lastUpstream,
+      attempts: flight.attempts,
+      startedAt: flight.startedAt,
+      endedAt: now,
+      retryAfterMs,
+    };
+    this.p.listener.onRequestEnd?.(result, now);
+    flight.done(result);
+  }
+
+  /** Stops every timer the dispatcher owns (cooldowns). In-flight requests are the caller's. */
+  dispose(): void {
+    for (const t of this.cooling.values()) t.cancel();
+    this.cooling.clear();
+  }
+}

@@ -1,0 +1,27 @@
+import type { AttemptOutcome } from './outcome.js';
+import type { GatewayRequest, RequestResult } from './request.js';
+
+/** Which component changed an upstream's standing. */
+export type StateComponent = 'breaker' | 'health' | 'cooldown';
+
+/**
+ * What the gateway core reports as it works. The recorder implements it; every method is
+ * optional so a listener pays only for what it wants.
+ */
+export interface GatewayListener {
+  onRequestStart?(req: GatewayRequest, now: number): void;
+  onAttemptStart?(req: GatewayRequest, upstream: number, attempt: number, now: number): void;
+  onAttemptEnd?(
+    req: GatewayRequest,
+    upstream: number,
+    attempt: number,
+    outcome: AttemptOutcome,
+    latencyMs: number,
+    now: number,
+  ): void;
+  onRetryScheduled?(req: GatewayRequest, delayMs: number, now: number): void;
+  onBudgetDenied?(req: GatewayRequest, now: number): void;
+  onRequestEnd?(result: RequestResult, now: number): void;
+  /** `state` is the component's own state name, e.g. "open", "half-open", "down", "cooling". */
+  onStateChange?(upstream: number, component: StateComponent, state: string, now: number): void;
+}
