@@ -1,0 +1,159 @@
+import { isAlias, isMap, isScalar, isSeq, visit } from 'yaml';
+import type { Document, LineCounter, Node, Pair, Range } from 'yaml';
+
+/** 1-based, as editors show them. */
+export interface Position {
+  line: number;
+  col: number;
+}
+
+export function positionAt(lineCounter: LineCounter, offset: number): Position {
+  const { line, col } = lineCounter.linePos(offset);
+  return { line, col };
+}
+
+function rangeOf(node: unknown): Range | undefined {
+  return node !== null && typeof node === 'object' && 'range' in node
+    ? ((node as { range?: Range }).range ?? undefined)
+    : undefined;
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  if (key === null || key === undefined) return undefined;
+  return typeof key === 'object' ? undefined : String(key);
+}
+
+/** The last pair with this key, as yaml's toJS keeps the last of duplicates. */
+function findPair(map: { items: Pair[] }, key: PropertyKey): Pair | undefined {
+  const wanted = String(key);
+  let found: Pair | undefined;
+  for (const pair of map.items) if (keyText(pair.key) === wanted) found = pair;
+  return found;
+}
+
+/**
+ * The source offset for a zod issue path. Walks the document as far as the path goes: a value
+ * that is present is pointed at itself; a key that is missing is pointed at the mapping that
+ * should hold it. With `at: 'key'` the last segment points at its key rather than its value
+ * (for unknown keys).
+ */
+export function offsetOfPath(
+  doc: Document,
+  path: readonly PropertyKey[],
+  at: 'value' | 'key' = 'value',
+): number {
+  let node: unknown = doc.contents;
+  let offset = rangeOf(node)?.[0] ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i]!;
+    const last = i === path.length - 1;
+    if (isAlias(node)) node = node.resolve(doc);
+    if (isMap(node)) {
+      const pair = findPair(node, segment);
+      if (!pair) return offset;
+      const keyOffset = rangeOf(pair.key)?.[0];
+      if (last && at === 'key' && keyOffset !== undefined) return keyOffset;
+      // An empty value (`key:` with nothing after it) is best shown at its key.
+      const valueRange = rangeOf(pair.value);
+      const emptyValue =
+        isScalar(pair.value) && pair.value.value === null && valueRange?.[0] === valueRange?.[1];
+      node = pair.value;
+      offset = (emptyValue ? keyOffset : valueRange?.[0]) ?? keyOffset ?? offset;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item: unknown = node.items[segment];
+      if (item === undefined) return offset;
+      node = item;
+      offset = rangeOf(item)?.[0] ?? offset;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}
+
+/**
+ * The first alias whose anchor is not defined before it, which yaml only notices (without a
+ * position) when converting to JS.
+ */
+export function firstUnresolvedAlias(
+  doc: Document,
+): { source: string; offset: number } | undefined {
+  const anchors = new Set<string>();
+  let result: { source: string; offset: number } | undefined;
+  visit(doc, {
+    Node(_key, node: Node) {
+      if (isAlias(node)) {
+        if (!anchors.has(node.source)) {
+          result = { source: node.source, offset: node.range?.[0] ?? 0 };
+          return visit.BREAK;
+        }
+      } else if (node.anchor) {
+        anchors.add(node.anchor);
+      }
+      return undefined;
+    },
+  });
+  return result;
+}
+
+/**
+ * Where an alias bomb goes off: the first alias to an anchored node that itself holds aliases
+ * (the nesting is what multiplies), else the first alias.
+ */
+export function aliasBombOffset(doc: Document): number {
+  let first: number | undefined;
+  let nested: number | undefined;
+  visit(doc, {
+    Alias(_key, alias) {
+      const offset = alias.range?.[0] ?? 0;
+      first ??= offset;
+      const target = alias.resolve(doc);
+      let holdsAlias = false;
+      if (target)
+        visit(target as Parameters<typeof visit>[0], {
+          Alias() {
+            holdsAlias = true;
+            return visit.BREAK;
+          },
+        });
+      if (holdsAlias) {
+        nested = offset;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return nested ?? first ?? 0;
+}
+
+/** For a duplicate key reported at `offset`: its path and where the key first appeared. */
+export function duplicateKeyAt(
+  doc: Document,
+  offset: number,
+): { path: PropertyKey[]; firstOffset: number } | undefined {
+  let result: { path: PropertyKey[]; firstOffset: number } | undefined;
+  const walk = (node: unknown, path: PropertyKey[]): void => {
+    if (result) return;
+    if (isMap(node)) {
+      const seen = new Map<string, number>();
+      for (const pair of node.items) {
+        const key = keyText(pair.key);
+        const start = rangeOf(pair.key)?.[0];
+        if (key !== undefined && start !== undefined) {
+          const first = seen.get(key);
+          if (start === offset && first !== undefined) {
+            result = { path: [...path, key], firstOffset: first };
+            return;
+          }
+          if (first === undefined) seen.set(key, start);
+        }
+        walk(pair.value, key === undefined ? path : [...path, key]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, [...path, i]));
+    }
+  };
+  walk(doc.contents, []);
+  return result;
+}
