@@ -2,18 +2,21 @@ import type { Scheduler, Timer } from './clock.js';
 
 /**
  * A timer on the virtual clock. The scheduler keeps these in a binary heap ordered by
- * (due time, insertion sequence); cancel() marks the entry dead and the heap drops it lazily.
+ * (due time, insertion sequence). Each timer knows its heap slot, so cancel() removes it at
+ * once: the heap holds live timers only, which keeps it small when long timeouts are set and
+ * cancelled for every request, as the gateway's watchdogs are.
  */
 class VirtualTimer implements Timer {
-  fn: (() => void) | null;
+  /** Slot in the heap, -1 once fired or cancelled. */
+  index = -1;
   constructor(
+    readonly owner: VirtualScheduler,
     readonly due: number,
     readonly seq: number,
-    fn: () => void,
-  ) {
-    this.fn = fn;
-  }
+    public fn: (() => void) | null,
+  ) {}
   cancel(): void {
+    if (this.index >= 0) this.owner.remove(this);
     this.fn = null;
   }
 }
@@ -41,27 +44,28 @@ export class VirtualScheduler implements Scheduler {
 
   setTimer(ms: number, fn: () => void): Timer {
     if (!(ms >= 0)) ms = 0;
-    const timer = new VirtualTimer(this.time + ms, this.seq++, fn);
-    this.push(timer);
+    const timer = new VirtualTimer(this, this.time + ms, this.seq++, fn);
+    const heap = this.heap;
+    heap.push(timer);
+    this.up(timer, heap.length - 1);
     return timer;
   }
 
-  /** Timers still pending, cancelled ones included until they reach the top of the heap. */
+  /** Timers pending. */
   get size(): number {
     return this.heap.length;
   }
 
-  /** Due time of the next live timer, or Infinity. */
+  /** Due time of the next timer, or Infinity. */
   nextDue(): number {
-    this.dropCancelled();
     return this.heap[0]?.due ?? Infinity;
   }
 
-  /** Fires the next live timer, moving the clock to its due time. False when none is left. */
+  /** Fires the next timer, moving the clock to its due time. False when none is left. */
   runNext(): boolean {
-    this.dropCancelled();
-    const top = this.pop();
-    if (!top) return false;
+    const top = this.heap[0];
+    if (top === undefined) return false;
+    this.remove(top);
     this.time = top.due;
     const fn = top.fn!;
     top.fn = null;
@@ -72,9 +76,8 @@ export class VirtualScheduler implements Scheduler {
   /** Fires every timer due at or before `t` (including ones set meanwhile), then sets the clock to `t`. */
   runUntil(t: number): void {
     for (;;) {
-      this.dropCancelled();
       const top = this.heap[0];
-      if (!top || top.due > t) break;
+      if (top === undefined || top.due > t) break;
       this.runNext();
     }
     if (t > this.time) this.time = t;
@@ -91,42 +94,48 @@ export class VirtualScheduler implements Scheduler {
     return fired;
   }
 
-  private dropCancelled(): void {
-    while (this.heap.length > 0 && this.heap[0]!.fn === null) this.pop();
+  /** @internal Takes a timer out of the heap. */
+  remove(timer: VirtualTimer): void {
+    const heap = this.heap;
+    const i = timer.index;
+    timer.index = -1;
+    const last = heap.pop()!;
+    if (last === timer) return;
+    heap[i] = last;
+    last.index = i;
+    if (i > 0 && before(last, heap[(i - 1) >> 1]!)) this.up(last, i);
+    else this.down(last, i);
   }
 
-  private push(timer: VirtualTimer): void {
+  private up(timer: VirtualTimer, i: number): void {
     const heap = this.heap;
-    let i = heap.length;
-    heap.push(timer);
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const p = heap[parent]!;
       if (!before(timer, p)) break;
       heap[i] = p;
+      p.index = i;
       i = parent;
     }
     heap[i] = timer;
+    timer.index = i;
   }
 
-  private pop(): VirtualTimer | undefined {
+  private down(timer: VirtualTimer, i: number): void {
     const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (top === undefined || last === undefined || heap.length === 0) return top;
     const n = heap.length;
-    let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
       const c = r < n && before(heap[r]!, heap[l]!) ? r : l;
       const child = heap[c]!;
-      if (!before(child, last)) break;
+      if (!before(child, timer)) break;
       heap[i] = child;
+      child.index = i;
       i = c;
     }
-    heap[i] = last;
-    return top;
+    heap[i] = timer;
+    timer.index = i;
   }
 }

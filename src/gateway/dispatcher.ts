@@ -148,13 +148,13 @@ export class AttemptCall {
   }
 }
 
-/** A client request in flight. */
-class Flight {
+/** A client request in flight; also the edge's handle to cancel it. */
+class Flight implements Dispatched {
   attempts = 0;
-  /** Upstreams tried so far (retries prefer others). */
-  tried: number[] = [];
-  /** Upstreams this request must not go back to (Retry-After beyond the cap). */
-  avoid: number[] = [];
+  /** Upstreams tried before the current attempt (retries prefer others); null until a retry. */
+  tried: number[] | null = null;
+  /** Upstreams this request must not go back to (Retry-After beyond the cap); null if none. */
+  avoid: number[] | null = null;
   call: AttemptCall | null = null;
   timer: Timer = NO_TIMER;
   prevDelay = 0;
@@ -164,11 +164,16 @@ class Flight {
   queued: { cancel(): void } | null = null;
 
   constructor(
+    private readonly dispatcher: Dispatcher,
     readonly request: GatewayRequest,
     readonly done: (result: RequestResult) => void,
     readonly startedAt: number,
     readonly deadline: number,
   ) {}
+
+  cancel(): void {
+    this.dispatcher.cancel(this);
+  }
 }
 
 /** Handle on a dispatched request: lets the edge cancel it when the client goes away. */
@@ -198,14 +203,14 @@ export class Dispatcher {
   dispatch(request: GatewayRequest, done: (result: RequestResult) => void): Dispatched {
     const p = this.p;
     const now = p.scheduler.now();
-    const flight = new Flight(request, done, now, now + p.timeouts.totalMs);
+    const flight = new Flight(this, request, done, now, now + p.timeouts.totalMs);
     p.listener.onRequestStart?.(request, now);
     if (p.limiter !== null) {
       const wait = p.limiter.tryAcquire(now, request.cost);
       if (wait > 0) {
         if (p.limiterQueue === null) {
           this.finish(flight, 'rejected', null, wait);
-          return this.handle(flight);
+          return flight;
         }
         flight.queued = p.limiterQueue.enqueue(request.cost, (ok) => {
           flight.queued = null;
@@ -213,15 +218,11 @@ export class Dispatcher {
           if (ok) this.admitted(flight);
           else this.finish(flight, 'rejected', null, 0);
         });
-        return this.handle(flight);
+        return flight;
       }
     }
     this.admitted(flight);
-    return this.handle(flight);
-  }
-
-  private handle(flight: Flight): Dispatched {
-    return { cancel: () => this.cancel(flight) };
+    return flight;
   }
 
   private admitted(flight: Flight): void {
@@ -229,7 +230,8 @@ export class Dispatcher {
     this.startAttempt(flight);
   }
 
-  private cancel(flight: Flight): void {
+  /** @internal Through Flight.cancel. */
+  cancel(flight: Flight): void {
     if (flight.finished) return;
     flight.queued?.cancel();
     flight.queued = null;
@@ -247,17 +249,18 @@ export class Dispatcher {
     const { availability, strategy, upstreamLimiters, breakers, scheduler } = this.p;
     const base = availability.mask;
     let mask = base;
-    if (flight.tried.length > 0 || flight.avoid.length > 0) {
+    const { tried, avoid } = flight;
+    if (tried !== null || avoid !== null) {
       mask = this.scratch;
       mask.set(base);
-      for (const u of flight.avoid) mask[u] = 0;
+      if (avoid !== null) for (const u of avoid) mask[u] = 0;
       let any = false;
-      for (const u of flight.tried) mask[u] = 0;
+      if (tried !== null) for (const u of tried) mask[u] = 0;
       for (let i = 0; i < mask.length && !any; i++) any = mask[i] === 1;
       if (!any) {
         // Nowhere new to go: allow the ones already tried, never the avoided ones.
         mask.set(base);
-        for (const u of flight.avoid) mask[u] = 0;
+        if (avoid !== null) for (const u of avoid) mask[u] = 0;
       }
     }
     // An upstream over its own rate limit, or whose breaker refuses, is skipped for this pick.
@@ -302,7 +305,7 @@ export class Dispatcher {
     }
     const now = p.scheduler.now();
     flight.attempts++;
-    flight.tried.push(u);
+    if (flight.lastUpstream >= 0) (flight.tried ??= []).push(flight.lastUpstream);
     flight.lastUpstream = u;
     const call = new AttemptCall(this, flight, u, flight.attempts, now, this.pickedPermit);
     flight.call = call;
@@ -425,7 +428,7 @@ export class Dispatcher {
     }
     let delay = p.retry.backoff(flight.attempts, flight.prevDelay);
     if (hint !== undefined && p.retry.honourRetryAfter) {
-      if (hint > p.retry.retryAfterMaxMs) flight.avoid.push(u);
+      if (hint > p.retry.retryAfterMaxMs) (flight.avoid ??= []).push(u);
       else if (!this.hasOtherUpstream(flight, u)) delay = Math.max(delay, hint);
     }
     if (now + delay >= flight.deadline) {
@@ -442,7 +445,7 @@ export class Dispatcher {
   private hasOtherUpstream(flight: Flight, u: number): boolean {
     const mask = this.p.availability.mask;
     for (let i = 0; i < mask.length; i++) {
-      if (i !== u && mask[i] === 1 && !flight.avoid.includes(i)) return true;
+      if (i !== u && mask[i] === 1 && !(flight.avoid?.includes(i) ?? false)) return true;
     }
     return false;
   }
