@@ -8,7 +8,6 @@ import type { FailureRateTimeConfig, TripPolicy } from './trip-policy.js';
  * buckets that fall out of the window are cleared as time advances, so totals are O(1) to read.
  */
 export class FailureRateTime implements TripPolicy {
-  private readonly bucketMs: number;
   private readonly calls: Int32Array;
   private readonly failures: Int32Array;
   private readonly slows: Int32Array;
@@ -23,7 +22,6 @@ export class FailureRateTime implements TripPolicy {
     readonly buckets: number,
     readonly thresholds: RateThresholds,
   ) {
-    this.bucketMs = windowMs / buckets;
     this.calls = new Int32Array(buckets);
     this.failures = new Int32Array(buckets);
     this.slows = new Int32Array(buckets);
@@ -60,7 +58,9 @@ export class FailureRateTime implements TripPolicy {
 
   /** Clears the buckets that left the window by `now`; returns the slot for `now`. */
   private advance(now: number): number {
-    const index = Math.floor(now / this.bucketMs);
+    // now × buckets / windowMs rather than now / bucketMs: exact for integer times, so a call is
+    // always gone exactly `buckets` buckets later.
+    const index = Math.floor((now * this.buckets) / this.windowMs);
     const n = this.buckets;
     if (index > this.newest) {
       const gap = index - this.newest;

@@ -1,6 +1,13 @@
 import { check, checkInteger } from '../../core/assert.js';
-import type { ActiveHealthChecker, HealthListener } from './active-checker.js';
+import type { HealthListener } from './active-checker.js';
 import type { OutlierDetector } from './outlier-detector.js';
+
+/** What the view needs of an active checker (ActiveHealthChecker is one). */
+export interface ActiveHealth {
+  readonly n: number;
+  isUp(i: number): boolean;
+  addListener(listener: HealthListener): void;
+}
 
 /**
  * Active and passive health combined, as production gateways run them: an upstream is healthy
@@ -13,7 +20,7 @@ export class HealthView {
 
   constructor(
     readonly n: number,
-    readonly active: ActiveHealthChecker | undefined,
+    readonly active: ActiveHealth | undefined,
     readonly passive: OutlierDetector | undefined,
   ) {
     this.healthy = new Uint8Array(n);
@@ -50,7 +57,7 @@ export class HealthView {
 /** Combines the given checks for `n` upstreams; either may be absent (then it never objects). */
 export function createHealthView(
   n: number,
-  parts: { active?: ActiveHealthChecker | undefined; passive?: OutlierDetector | undefined },
+  parts: { active?: ActiveHealth | undefined; passive?: OutlierDetector | undefined },
   listener?: HealthListener,
 ): HealthView {
   checkInteger('n', n, 1);

@@ -8,7 +8,7 @@ export {
 } from './active-checker.js';
 export { decayedMultiplier, ejectionMs, nextMultiplier } from './ejection-time.js';
 export { ENVOY_OUTLIER_DEFAULTS, EnvoyOutlier, envoyOutlier } from './envoy-outlier.js';
-export { HealthView, createHealthView } from './health-view.js';
+export { HealthView, createHealthView, type ActiveHealth } from './health-view.js';
 export { NginxOutlier, nginxOutlier } from './nginx-outlier.js';
 export type {
   EnvoyOutlierConfig,
