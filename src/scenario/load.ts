@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, YAMLError } from 'yaml';
 import type { z } from 'zod';
@@ -7,7 +7,7 @@ import type { Problem } from '../core/errors.js';
 import { formatPath } from './format-path.js';
 import {
   aliasBombOffset,
-  duplicateKeyAt,
+  duplicateKeys,
   firstUnresolvedAlias,
   offsetOfPath,
   positionAt,
@@ -50,7 +50,7 @@ export function loadYamlText<T>(file: string, text: string, schema: z.ZodType<T>
 
   let doc: Document;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   } catch (err) {
     return fail([problem(0, [], `cannot parse: ${errorText(err)}`)]);
   }
@@ -60,8 +60,11 @@ export function loadYamlText<T>(file: string, text: string, schema: z.ZodType<T>
   const soft: Problem[] = [];
   const hard: Problem[] = [];
   for (const error of [...doc.errors, ...doc.warnings]) {
-    const placed = yamlProblem(doc, error, problem, lineCounter);
-    (error.code === 'DUPLICATE_KEY' || error.name === 'YAMLWarning' ? soft : hard).push(placed);
+    (error.name === 'YAMLWarning' ? soft : hard).push(yamlProblem(error, problem));
+  }
+  for (const dup of duplicateKeys(doc)) {
+    const first = positionAt(lineCounter, dup.firstOffset);
+    soft.push(problem(dup.offset, dup.path, `duplicate key (first set at line ${first.line})`));
   }
   if (hard.length > 0) fail([...hard, ...soft]);
 
@@ -106,14 +109,17 @@ export function loadYamlText<T>(file: string, text: string, schema: z.ZodType<T>
         ),
       ]);
     }
-    return fail([...soft, problem(0, [], deepOr(err, 'cannot convert'))]);
+    const message = isStackOverflow(err) ? NESTED_TOO_DEEPLY : `cannot convert: ${errorText(err)}`;
+    return fail([...soft, problem(0, [], message)]);
   }
 
   let result: ReturnType<z.ZodType<T>['safeParse']>;
   try {
     result = schema.safeParse(data, { error: humanErrorMap });
   } catch (err) {
-    return fail([...soft, problem(0, [], deepOr(err, 'cannot validate'))]);
+    // Anything else thrown here is a bug in the schema, not in the file: let it surface.
+    if (isStackOverflow(err)) return fail([...soft, problem(0, [], NESTED_TOO_DEEPLY)]);
+    throw err;
   }
   const problems = [...soft];
   if (!result.success) {
@@ -142,19 +148,11 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function yamlProblem(
-  doc: Document,
   error: YAMLError,
   problem: (offset: number, path: readonly PropertyKey[], message: string) => Problem,
-  lineCounter: LineCounter,
 ): Problem {
   const offset = error.pos[0];
   switch (error.code) {
-    case 'DUPLICATE_KEY': {
-      const dup = duplicateKeyAt(doc, offset);
-      if (!dup) return problem(offset, [], 'duplicate key');
-      const first = positionAt(lineCounter, dup.firstOffset);
-      return problem(offset, dup.path, `duplicate key (first set at line ${first.line})`);
-    }
     case 'MULTIPLE_DOCS':
       return problem(
         offset,
@@ -170,6 +168,8 @@ function yamlProblem(
           .replace(/^Unresolved tag/, 'unknown tag'),
       );
     default:
+      // yaml catches its own stack overflow on absurd nesting and reports it at that spot.
+      if (/call stack/i.test(error.message)) return problem(offset, [], NESTED_TOO_DEEPLY);
       return problem(offset, [], `YAML syntax: ${lowerFirst(error.message)}`);
   }
 }
@@ -184,16 +184,21 @@ function readText(path: string): string {
   } catch (err) {
     return whole(fsMessage(err));
   }
-  // Read in chunks up to the limit rather than trusting stat: pipes and /dev files have no size.
+  // Read in chunks up to the limit rather than trusting stat alone: pipes and /dev files have
+  // no size, and a file can grow while it is read.
   const chunks: Buffer[] = [];
   let total = 0;
   try {
+    const stat = fstatSync(fd);
+    if (stat.isFile() && stat.size > MAX_YAML_BYTES) {
+      throw new InputError([tooLarge(path, stat.size)]);
+    }
     const chunk = Buffer.alloc(64 * 1024);
     for (;;) {
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       total += n;
-      if (total > MAX_YAML_BYTES) throw new InputError([tooLarge(path, total, true)]);
+      if (total > MAX_YAML_BYTES) throw new InputError([tooLarge(path, undefined)]);
       chunks.push(Buffer.from(chunk.subarray(0, n)));
     }
   } catch (err) {
@@ -209,14 +214,15 @@ function readText(path: string): string {
   }
 }
 
-function tooLarge(file: string, bytes: number, atLeast = false): Problem {
-  const size = `${atLeast ? 'more than ' : ''}${(bytes / 1024).toFixed(0)} KiB`;
+function tooLarge(file: string, bytes: number | undefined): Problem {
+  const size = bytes === undefined ? '' : ` (${bytes} bytes)`;
+  const limit = `${MAX_YAML_BYTES / 1024} KiB`;
   return {
     file,
     line: 1,
     col: 1,
     path: '',
-    message: `file too large (${size}); a scenario may be at most ${MAX_YAML_BYTES / 1024} KiB`,
+    message: `file too large${size}: a scenario may be at most ${limit}`,
   };
 }
 
@@ -235,10 +241,10 @@ function fsMessage(err: unknown): string {
   }
 }
 
-function deepOr(err: unknown, what: string): string {
-  return err instanceof RangeError && /call stack/i.test(err.message)
-    ? 'nested too deeply'
-    : `${what}: ${errorText(err)}`;
+const NESTED_TOO_DEEPLY = 'nested too deeply';
+
+function isStackOverflow(err: unknown): boolean {
+  return err instanceof RangeError && /call stack/i.test(err.message);
 }
 
 function errorText(err: unknown): string {
@@ -253,7 +259,8 @@ function sortedByPosition(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
   return problems
     .filter((p) => {
-      const key = `${p.line}:${p.col}:${p.path}:${p.message}`;
+      const key =
+        p.message === NESTED_TOO_DEEPLY ? p.message : `${p.line}:${p.col}:${p.path}:${p.message}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;

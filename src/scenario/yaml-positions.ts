@@ -24,12 +24,20 @@ function keyText(key: unknown): string | undefined {
   return typeof key === 'object' ? undefined : String(key);
 }
 
-/** The last pair with this key, as yaml's toJS keeps the last of duplicates. */
+const pairIndex = new WeakMap<object, Map<string, Pair>>();
+
+/** The last pair with this key, as yaml's toJS keeps the last of duplicates. Indexed once per map. */
 function findPair(map: { items: Pair[] }, key: PropertyKey): Pair | undefined {
-  const wanted = String(key);
-  let found: Pair | undefined;
-  for (const pair of map.items) if (keyText(pair.key) === wanted) found = pair;
-  return found;
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      const text = keyText(pair.key);
+      if (text !== undefined) index.set(text, pair);
+    }
+    pairIndex.set(map, index);
+  }
+  return index.get(String(key));
 }
 
 /**
@@ -127,14 +135,19 @@ export function aliasBombOffset(doc: Document): number {
   return nested ?? first ?? 0;
 }
 
-/** For a duplicate key reported at `offset`: its path and where the key first appeared. */
-export function duplicateKeyAt(
-  doc: Document,
-  offset: number,
-): { path: PropertyKey[]; firstOffset: number } | undefined {
-  let result: { path: PropertyKey[]; firstOffset: number } | undefined;
+export interface DuplicateKey {
+  path: PropertyKey[];
+  offset: number;
+  firstOffset: number;
+}
+
+/**
+ * Every key that repeats one before it in the same mapping. yaml's own `uniqueKeys` check
+ * compares each key with all before it, which takes minutes on a large mapping.
+ */
+export function duplicateKeys(doc: Document): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
   const walk = (node: unknown, path: PropertyKey[]): void => {
-    if (result) return;
     if (isMap(node)) {
       const seen = new Map<string, number>();
       for (const pair of node.items) {
@@ -142,11 +155,8 @@ export function duplicateKeyAt(
         const start = rangeOf(pair.key)?.[0];
         if (key !== undefined && start !== undefined) {
           const first = seen.get(key);
-          if (start === offset && first !== undefined) {
-            result = { path: [...path, key], firstOffset: first };
-            return;
-          }
           if (first === undefined) seen.set(key, start);
+          else found.push({ path: [...path, key], offset: start, firstOffset: first });
         }
         walk(pair.value, key === undefined ? path : [...path, key]);
       }
@@ -155,5 +165,5 @@ export function duplicateKeyAt(
     }
   };
   walk(doc.contents, []);
-  return result;
+  return found;
 }
