@@ -33,10 +33,10 @@ export interface LimiterPort {
   tryAcquire(now: number, cost?: number): number;
 }
 
-/** Queue-with-timeout in front of the client limiter. */
+/** Queue-with-timeout in front of the client limiter (src/gateway/limit/queue.ts). */
 export interface LimiterQueuePort {
-  /** Calls `admitted` once: true when the limiter let it through, false when it waited too long or the queue was full. */
-  enqueue(cost: number, admitted: (ok: boolean) => void): { cancel(): void };
+  /** Calls `done` once: true when the limiter let it through, false when it waited too long or the queue was full. */
+  acquire(done: (admitted: boolean) => void, cost?: number): { cancel(): void };
 }
 
 /** Retry rules as the dispatcher needs them; src/gateway/retry builds them from config. */
@@ -79,7 +79,7 @@ export interface DispatcherParts {
   readonly budget: BudgetPort | null;
   /** The client limiter, or null. */
   readonly limiter: LimiterPort | null;
-  /** When set, requests over the client limit wait here instead of being rejected at once. */
+  /** When set, requests go through this queue (in front of `limiter`) and wait instead of being rejected at once. */
   readonly limiterQueue: LimiterQueuePort | null;
   readonly listener: GatewayListener;
   readonly transport: Transport;
@@ -205,19 +205,20 @@ export class Dispatcher {
     const now = p.scheduler.now();
     const flight = new Flight(this, request, done, now, now + p.timeouts.totalMs);
     p.listener.onRequestStart?.(request, now);
+    if (p.limiterQueue !== null) {
+      // FIFO: a request never overtakes one already waiting for the limiter.
+      flight.queued = p.limiterQueue.acquire((ok) => {
+        flight.queued = null;
+        if (flight.finished) return;
+        if (ok) this.admitted(flight);
+        else this.finish(flight, 'rejected', null, 0);
+      }, request.cost);
+      return flight;
+    }
     if (p.limiter !== null) {
       const wait = p.limiter.tryAcquire(now, request.cost);
       if (wait > 0) {
-        if (p.limiterQueue === null) {
-          this.finish(flight, 'rejected', null, wait);
-          return flight;
-        }
-        flight.queued = p.limiterQueue.enqueue(request.cost, (ok) => {
-          flight.queued = null;
-          if (flight.finished) return;
-          if (ok) this.admitted(flight);
-          else this.finish(flight, 'rejected', null, 0);
-        });
+        this.finish(flight, 'rejected', null, wait);
         return flight;
       }
     }

@@ -10,6 +10,7 @@ import {
   type LimiterPort,
   type RetryRules,
   type Timeouts,
+  type Transport,
 } from '../../src/gateway/dispatcher.js';
 import type { GatewayListener } from '../../src/gateway/events.js';
 import type { AttemptOutcome } from '../../src/gateway/outcome.js';
@@ -68,6 +69,62 @@ export interface HarnessOptions {
   listener?: GatewayListener;
 }
 
+/** A transport that plays scripts on the scheduler and logs every attempt. */
+export function scriptedTransport(
+  scheduler: VirtualScheduler,
+  script: (upstream: number, attempt: number, request: number) => Script,
+  attempts: AttemptLog[],
+): Transport {
+  return {
+    send(call: AttemptCall) {
+      const log: AttemptLog = {
+        upstream: call.upstream,
+        attempt: call.attempt,
+        request: call.request.id,
+        start: scheduler.now(),
+        end: -1,
+        outcome: null,
+        aborted: false,
+      };
+      attempts.push(log);
+      const timers: { cancel(): void }[] = [];
+      const end = (o: AttemptOutcome): void => {
+        log.end = scheduler.now();
+        log.outcome = o;
+        call.end(o);
+      };
+      call.abort = () => {
+        log.aborted = true;
+        log.end = scheduler.now();
+        timers.forEach((t) => t.cancel());
+      };
+      const s = script(call.upstream, call.attempt, call.request.id);
+      switch (s.do) {
+        case 'answer':
+          timers.push(scheduler.setTimer(s.after, () => end(s.outcome)));
+          break;
+        case 'stream': {
+          let t = s.ttft;
+          timers.push(
+            scheduler.setTimer(t, () => {
+              call.progress();
+              call.commit();
+            }),
+          );
+          for (const g of s.gaps) {
+            t += g;
+            timers.push(scheduler.setTimer(t, () => call.progress()));
+          }
+          timers.push(scheduler.setTimer(t, () => end(s.end)));
+          break;
+        }
+        case 'hang':
+          break;
+      }
+    },
+  };
+}
+
 /** A dispatcher on a virtual clock with a transport that plays scripts and logs every attempt. */
 export function harness(opts: HarnessOptions = {}) {
   const scheduler = new VirtualScheduler();
@@ -90,54 +147,7 @@ export function harness(opts: HarnessOptions = {}) {
     limiter: opts.limiter ?? null,
     limiterQueue: null,
     listener: opts.listener ?? {},
-    transport: {
-      send(call: AttemptCall) {
-        const log: AttemptLog = {
-          upstream: call.upstream,
-          attempt: call.attempt,
-          request: call.request.id,
-          start: scheduler.now(),
-          end: -1,
-          outcome: null,
-          aborted: false,
-        };
-        attempts.push(log);
-        const timers: { cancel(): void }[] = [];
-        const end = (o: AttemptOutcome): void => {
-          log.end = scheduler.now();
-          log.outcome = o;
-          call.end(o);
-        };
-        call.abort = () => {
-          log.aborted = true;
-          log.end = scheduler.now();
-          timers.forEach((t) => t.cancel());
-        };
-        const s = script(call.upstream, call.attempt, call.request.id);
-        switch (s.do) {
-          case 'answer':
-            timers.push(scheduler.setTimer(s.after, () => end(s.outcome)));
-            break;
-          case 'stream': {
-            let t = s.ttft;
-            timers.push(
-              scheduler.setTimer(t, () => {
-                call.progress();
-                call.commit();
-              }),
-            );
-            for (const g of s.gaps) {
-              t += g;
-              timers.push(scheduler.setTimer(t, () => call.progress()));
-            }
-            timers.push(scheduler.setTimer(t, () => end(s.end)));
-            break;
-          }
-          case 'hang':
-            break;
-        }
-      },
-    },
+    transport: scriptedTransport(scheduler, script, attempts),
   };
   const dispatcher = new Dispatcher(parts);
   let nextId = 1;
