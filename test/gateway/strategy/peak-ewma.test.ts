@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PeakEwma, peakEwma, PEAK_EWMA_DEFAULTS } from '../../../src/gateway/strategy/peak-ewma.js';
+import type { PeakEwma } from '../../../src/gateway/strategy/peak-ewma.js';
+import { peakEwma, PEAK_EWMA_DEFAULTS } from '../../../src/gateway/strategy/peak-ewma.js';
 import {
   peakEwmaDecayed,
   peakEwmaUpdate,
