@@ -16,6 +16,7 @@ export class FailureRateTime implements TripPolicy {
   private totalSlow = 0;
   /** Absolute index of the newest bucket seen; older indexes are in the ring or gone. */
   private newest = -Infinity;
+  private lastNow = NaN;
 
   constructor(
     readonly windowMs: number,
@@ -54,10 +55,13 @@ export class FailureRateTime implements TripPolicy {
     this.totalFailures = 0;
     this.totalSlow = 0;
     this.newest = -Infinity;
+    this.lastNow = NaN;
   }
 
   /** Clears the buckets that left the window by `now`; returns the slot for `now`. */
   private advance(now: number): number {
+    if (now === this.lastNow) return this.newest % this.buckets;
+    this.lastNow = now;
     // now × buckets / windowMs rather than now / bucketMs: exact for integer times, so a call is
     // always gone exactly `buckets` buckets later.
     const index = Math.floor((now * this.buckets) / this.windowMs);
