@@ -18,3 +18,11 @@ export function waitUntil(now: number, target: number): number {
 export function nextUp(x: number): number {
   return x + step(x, 0);
 }
+
+/** a + b rounded up, never below the exact sum (TwoSum gives the rounding error exactly). */
+export function sumUp(a: number, b: number): number {
+  const s = a + b;
+  const bb = s - a;
+  const err = a - (s - bb) + (b - bb);
+  return err > 0 ? nextUp(s) : s;
+}

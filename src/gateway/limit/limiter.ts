@@ -9,8 +9,10 @@
  *   and throws RangeError.
  * - Time that goes backwards is treated as standing still at the latest `now` seen: nothing is
  *   refunded or spent twice, and retryAfterMs counts from that latest time.
- * - For the exact limiters (all but `sliding-window`'s estimate) calling again at exactly
- *   now + retryAfterMs, with nothing else admitted meanwhile, is allowed.
+ * - Calling again at exactly now + retryAfterMs, with nothing else admitted meanwhile, is
+ *   allowed (for sliding-window, as far as its estimate goes).
+ * - Token bucket and GCRA count time in whole nanoseconds (rounded), so their bound
+ *   burst + rate·Δ holds to within one nanosecond of refill.
  */
 export interface Limiter {
   tryAcquire(now: number, cost?: number): number;

@@ -1,5 +1,5 @@
 import { check, checkInteger, checkPositive } from '../../core/assert.js';
-import { waitUntil } from './float.js';
+import { sumUp, waitUntil } from './float.js';
 import { checkCost } from './limiter.js';
 import type { Limiter, SlidingLogConfig } from './limiter.js';
 
@@ -38,7 +38,8 @@ export class SlidingLogLimiter implements Limiter {
     if (this.sum + cost <= limit) {
       let tail = this.head + this.size;
       if (tail >= cap) tail -= cap;
-      this.expiry[tail] = now + this.config.windowMs;
+      // Rounded up: an entry must not leave the window a hair early.
+      this.expiry[tail] = sumUp(now, this.config.windowMs);
       this.cost[tail] = cost;
       this.size++;
       this.sum += cost;
