@@ -90,13 +90,15 @@ export function backoffDelay(
     case 'full':
       return rng.next() * backoffCeiling(cfg, retry);
     case 'equal': {
-      const half = backoffCeiling(cfg, retry) / 2;
-      return half + rng.next() * half;
+      const c = backoffCeiling(cfg, retry);
+      const d = c / 2 + (rng.next() * c) / 2;
+      return d < c ? d : c; // rounding (denormals) must not leave the range
     }
     case 'decorrelated': {
       const lo = cfg.baseMs < cfg.maxMs ? cfg.baseMs : cfg.maxMs;
       const hi = decorrelatedHigh(cfg, prevDelayMs);
-      return lo + rng.next() * (hi - lo);
+      const d = lo + rng.next() * (hi - lo);
+      return d < hi ? d : hi;
     }
     default:
       return assertNever(cfg.jitter, 'backoff.jitter');

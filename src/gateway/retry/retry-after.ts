@@ -50,7 +50,7 @@ export function parseHttpDate(text: string, nowEpochMs: number): number | undefi
   m = RFC850.exec(s);
   if (m) return utc(fullYear(+m[3]!, nowEpochMs), m[2]!, +m[1]!, +m[4]!, +m[5]!, +m[6]!);
   m = ASCTIME.exec(s);
-  if (m) return utc(+m[7]!, m[1]!, +m[2]!.trim(), +m[3]!, +m[4]!, +m[5]!);
+  if (m) return utc(+m[6]!, m[1]!, +m[2]!.trim(), +m[3]!, +m[4]!, +m[5]!);
   return undefined;
 }
 
