@@ -10,6 +10,7 @@ import {
   duplicateKeys,
   firstUnresolvedAlias,
   offsetOfPath,
+  openQuoteBefore,
   positionAt,
 } from './yaml-positions.js';
 import { describeValue, flattenIssues, humanErrorMap } from './zod-messages.js';
@@ -60,7 +61,7 @@ export function loadYamlText<T>(file: string, text: string, schema: z.ZodType<T>
   const soft: Problem[] = [];
   const hard: Problem[] = [];
   for (const error of [...doc.errors, ...doc.warnings]) {
-    (error.name === 'YAMLWarning' ? soft : hard).push(yamlProblem(error, problem));
+    (error.name === 'YAMLWarning' ? soft : hard).push(yamlProblem(doc, error, problem));
   }
   for (const dup of duplicateKeys(doc)) {
     const first = positionAt(lineCounter, dup.firstOffset);
@@ -148,11 +149,17 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function yamlProblem(
+  doc: Document,
   error: YAMLError,
   problem: (offset: number, path: readonly PropertyKey[], message: string) => Problem,
 ): Problem {
   const offset = error.pos[0];
   switch (error.code) {
+    case 'MISSING_CHAR': {
+      const open = /quote/.test(error.message) ? openQuoteBefore(doc, offset) : undefined;
+      if (open !== undefined) return problem(open, [], 'YAML syntax: this quote is never closed');
+      return problem(offset, [], `YAML syntax: ${lowerFirst(error.message)}`);
+    }
     case 'MULTIPLE_DOCS':
       return problem(
         offset,

@@ -167,3 +167,23 @@ export function duplicateKeys(doc: Document): DuplicateKey[] {
   walk(doc.contents, []);
   return found;
 }
+
+/**
+ * yaml reports an unclosed quote where the file ends; the quoted scalar that swallowed the rest
+ * of the file shows where the quote opened.
+ */
+export function openQuoteBefore(doc: Document, offset: number): number | undefined {
+  let start: number | undefined;
+  visit(doc, {
+    Scalar(_key, scalar) {
+      const range = scalar.range;
+      const quoted = scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE';
+      if (quoted && range && range[0] < offset && offset <= range[2]) {
+        start = range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return start;
+}

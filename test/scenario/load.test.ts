@@ -88,8 +88,22 @@ describe('loadYamlFile', () => {
   });
 
   it('places YAML syntax errors', () => {
-    expect(fixture('syntax-error.yaml')).toEqual([
-      `${FIXTURES}/syntax-error.yaml:4:3: YAML syntax: flow map in block collection must be sufficiently indented and end with a }`,
+    // Inline rather than a fixture: prettier --check would refuse a broken .yaml file.
+    const broken = [
+      'name: broken',
+      'upstreams:',
+      '  - { name: primary, weight: 3',
+      '  - { name: secondary }',
+      'duration: 5s',
+    ].join('\n');
+    expect(text(broken)).toEqual([
+      's.yaml:4:3: YAML syntax: flow map in block collection must be sufficiently indented and end with a }',
+    ]);
+    expect(text('name: "unterminated\nduration: 1s\n')).toEqual([
+      's.yaml:1:7: YAML syntax: this quote is never closed',
+    ]);
+    expect(text("name: x\nduration: '1s\n")).toEqual([
+      's.yaml:2:11: YAML syntax: this quote is never closed',
     ]);
   });
 
