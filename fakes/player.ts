@@ -6,6 +6,8 @@ import type { Renderer } from './render.js';
 
 /** What a transport does with the events of a plan. */
 export interface PlayTarget {
+  /** A whole answer at once (one write where the transport allows it). */
+  complete(status: number, headers: HeaderMap, body: Uint8Array): void;
   head(status: number, headers: HeaderMap): void;
   write(chunk: Uint8Array): void;
   end(): void;
@@ -25,6 +27,12 @@ export interface PlayOptions {
 export interface Playback {
   cancel(): void;
 }
+
+/**
+ * Real timers fire against the event loop's cached millisecond clock, so up to 1 ms early
+ * against the monotonic clock; a chunk that close to its time is sent rather than re-timed.
+ */
+const EARLY_MS = 1;
 
 const NOTHING: Playback = { cancel() {} };
 
@@ -72,9 +80,7 @@ class OneShot implements Playback {
     const p = this.plan;
     const t = this.target;
     if (p.kind === 'respond') {
-      t.head(p.status, p.headers);
-      t.write(p.body);
-      t.end();
+      t.complete(p.status, p.headers, p.body);
     } else if (p.phase === 'before-headers') {
       t.abort('reset');
     } else {
@@ -93,6 +99,7 @@ class OneShot implements Playback {
 class StreamPlayback implements Playback {
   private timer: Timer | null = null;
   private sent = 0;
+  private headSent = false;
   private done = false;
   private readonly startedAt: number;
   /** Tokens to send before the end takes over. */
@@ -127,18 +134,19 @@ class StreamPlayback implements Playback {
     const p = this.plan;
     const t = this.target;
     const now = this.scheduler.now();
-    if (this.sent === 0) {
+    if (!this.headSent) {
+      this.headSent = true;
       t.head(200, p.headers);
       t.write(this.r.roleChunk);
     }
     // Send every token that is due (more than one only when the loop fell behind).
     while (this.sent < this.limit) {
       const due = this.startedAt + tokenTime(p, this.sent);
-      if (due > now) {
+      if (due > now + EARLY_MS) {
         this.timer = this.scheduler.setTimer(due - now, this.step);
         return;
       }
-      this.onLateness?.(now - due);
+      this.onLateness?.(Math.max(0, now - due));
       this.sent++;
       t.write(
         p.end.kind === 'malformed' && p.end.at === this.sent

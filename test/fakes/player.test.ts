@@ -10,6 +10,11 @@ class Recorder implements PlayTarget {
   readonly events: string[] = [];
   readonly text: string[] = [];
   constructor(private readonly clock: VirtualScheduler) {}
+  complete(status: number, headers: HeaderMap, body: Uint8Array): void {
+    this.head(status, headers);
+    this.write(body);
+    this.end();
+  }
   head(status: number, _headers: HeaderMap): void {
     this.events.push(`${this.clock.now()} head ${status}`);
   }

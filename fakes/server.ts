@@ -1,0 +1,268 @@
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import type { Server as NetServer, Socket } from 'node:net';
+import type { Writable } from 'node:stream';
+import { check } from '../src/core/assert.js';
+import type { Scheduler } from '../src/core/clock.js';
+import { realScheduler } from '../src/core/real-scheduler.js';
+import { Rng } from '../src/core/rng.js';
+import type { FaultSpec, UpstreamConfig } from './config.js';
+import type { UpstreamLookup } from './control.js';
+import { CONTROL_PREFIX, handleControl } from './control.js';
+import { ndjsonLogger } from './ndjson-log.js';
+import type { HeaderMap, Plan } from './plan.js';
+import type { Playback, PlayOptions, PlayTarget } from './player.js';
+import { playPlan } from './player.js';
+import { requestFromHttp } from './request.js';
+import { TrackingScheduler } from './tracking-scheduler.js';
+import type { Decision, PlanSink } from './upstream.js';
+import { FakeUpstream } from './upstream.js';
+
+export const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', '::1'];
+
+export interface FakeServerOptions {
+  /** 127.0.0.1 (default) or ::1; anything else is refused. */
+  host?: string;
+  /** 0 (default): any free port. */
+  port?: number;
+  /** Real time by default; every timer set through it is cancelled on close. */
+  scheduler?: Scheduler;
+  rng?: Rng;
+  /** The timeline, from the moment the server is created. */
+  faults?: readonly FaultSpec[];
+  /** NDJSON request log. */
+  log?: Writable;
+  onDecision?: (d: Decision) => void;
+  onLateness?: PlayOptions['onLateness'];
+  /** Lets the control API reach sibling upstreams by name. */
+  lookup?: UpstreamLookup;
+}
+
+/**
+ * The fake upstream over real sockets on loopback. A net.Server accepts connections and hands
+ * them to an http.Server that never listens itself, so "down" can really close the port
+ * (clients get ECONNREFUSED) and reopen it on the same number when the fault ends.
+ */
+export class FakeServer {
+  readonly upstream: FakeUpstream;
+  readonly host: string;
+  private portNumber: number;
+  private readonly scheduler: TrackingScheduler;
+  private readonly http: HttpServer;
+  private listener: NetServer | null = null;
+  private readonly sockets = new Set<Socket>();
+  private readonly playOptions: PlayOptions;
+  private readonly lookup: UpstreamLookup;
+  private closed = false;
+  /** Set when the port could not be reopened after a down fault. */
+  lastError: Error | null = null;
+
+  constructor(config: UpstreamConfig, opts: FakeServerOptions = {}) {
+    const host = opts.host ?? '127.0.0.1';
+    check(
+      LOOPBACK_HOSTS.includes(host),
+      'host',
+      host,
+      'must be a loopback address (127.0.0.1 or ::1)',
+    );
+    this.host = host;
+    this.portNumber = opts.port ?? 0;
+    check(
+      Number.isInteger(this.portNumber) && this.portNumber >= 0 && this.portNumber <= 65535,
+      'port',
+      this.portNumber,
+      'must be 0..65535',
+    );
+    this.scheduler = new TrackingScheduler(opts.scheduler ?? realScheduler);
+    const log = opts.log ? ndjsonLogger(config.name, opts.log) : undefined;
+    const onDecision = opts.onDecision;
+    this.upstream = new FakeUpstream(config, this.scheduler, opts.rng ?? new Rng('lbsim'), {
+      faults: opts.faults ?? [],
+      trackAttempts: true,
+      onDecision:
+        log && onDecision
+          ? (d) => {
+              log(d);
+              onDecision(d);
+            }
+          : (log ?? onDecision),
+    });
+    this.playOptions = { onLateness: opts.onLateness };
+    this.lookup =
+      opts.lookup ?? ((name) => (name === this.upstream.name ? this.upstream : undefined));
+    this.http = createHttpServer({ keepAlive: true, noDelay: true }, (req, res) =>
+      this.onRequest(req, res),
+    );
+    this.upstream.onChange(() => this.followRefusing());
+  }
+
+  get port(): number {
+    return this.portNumber;
+  }
+
+  /** Base URL for an OpenAI client: http://127.0.0.1:PORT/v1 */
+  get url(): string {
+    return `${this.origin}/v1`;
+  }
+
+  get origin(): string {
+    return `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.portNumber}`;
+  }
+
+  /** Opens the port (unless the timeline starts with the upstream down, then it opens when up). */
+  async listen(): Promise<this> {
+    if (this.portNumber === 0 || !this.upstream.refusing) await this.open();
+    if (this.upstream.refusing) this.shut();
+    return this;
+  }
+
+  /** Closes the port and every connection, cancels every timer. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.upstream.dispose();
+    this.scheduler.cancelAll();
+    const l = this.listener;
+    this.listener = null;
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    if (l) await new Promise<void>((resolve) => l.close(() => resolve()));
+    this.http.close();
+  }
+
+  private open(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const l = createNetServer({ noDelay: true }, (socket) => this.onConnection(socket));
+      l.once('error', (err) => {
+        this.lastError = err;
+        reject(err);
+      });
+      l.listen({ port: this.portNumber, host: this.host, exclusive: true }, () => {
+        l.removeAllListeners('error');
+        l.on('error', (err) => (this.lastError = err));
+        const addr = l.address();
+        if (addr !== null && typeof addr === 'object') this.portNumber = addr.port;
+        this.listener = l;
+        resolve();
+      });
+    });
+  }
+
+  private shut(): void {
+    const l = this.listener;
+    this.listener = null;
+    l?.close();
+    for (const s of this.sockets) {
+      if ((s as ControlMarked).lbsimControl !== true) s.resetAndDestroy();
+    }
+  }
+
+  private followRefusing(): void {
+    if (this.closed) return;
+    if (this.upstream.refusing) {
+      if (this.listener) this.shut();
+    } else if (!this.listener) {
+      this.open().catch(() => {});
+    }
+  }
+
+  private onConnection(socket: Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    this.http.emit('connection', socket);
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const method = req.method ?? 'GET';
+    if (method === 'GET' || method === 'HEAD') {
+      req.resume();
+      this.dispatch(req, res, '');
+      return;
+    }
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => this.dispatch(req, res, body));
+  }
+
+  private dispatch(req: IncomingMessage, res: ServerResponse, body: string): void {
+    const url = req.url ?? '/';
+    if (url.startsWith(CONTROL_PREFIX)) {
+      (req.socket as ControlMarked).lbsimControl = true;
+      handleControl(this.upstream, this.lookup, req, res, body);
+      return;
+    }
+    const h = req.headers;
+    const key = (h['x-lbsim-key'] ?? h['idempotency-key']) as string | undefined;
+    const fake = requestFromHttp(req.method ?? 'GET', url, h.authorization, key, body);
+    this.upstream.handle(fake, new HttpExchange(res, this));
+  }
+
+  /** @internal */
+  play(plan: Plan, target: PlayTarget): Playback {
+    return playPlan(plan, this.upstream.renderer, this.scheduler, target, this.playOptions);
+  }
+}
+
+interface ControlMarked extends Socket {
+  lbsimControl?: boolean;
+}
+
+/** One request/response: receives the plan when service starts and plays it onto the socket. */
+class HttpExchange implements PlanSink, PlayTarget {
+  private playback: Playback | null = null;
+  private gone = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly server: FakeServer,
+  ) {
+    res.once('close', () => {
+      this.gone = true;
+      this.playback?.cancel();
+    });
+  }
+
+  start(plan: Plan): void {
+    if (this.gone) return;
+    this.playback = this.server.play(plan, this);
+  }
+
+  complete(status: number, headers: HeaderMap, body: Uint8Array): void {
+    this.res.writeHead(status, headers);
+    this.res.end(body);
+  }
+
+  head(status: number, headers: HeaderMap): void {
+    this.res.writeHead(status, headers);
+    this.res.flushHeaders();
+  }
+
+  write(chunk: Uint8Array): void {
+    this.res.write(chunk);
+  }
+
+  end(): void {
+    this.res.end();
+  }
+
+  abort(how: 'refuse' | 'reset' | 'close'): void {
+    const s = this.res.socket;
+    if (s === null) return;
+    if (how === 'close') s.destroy();
+    else s.resetAndDestroy();
+  }
+}
+
+/** Creates and starts a fake server. */
+export async function startFakeServer(
+  config: UpstreamConfig,
+  opts: FakeServerOptions = {},
+): Promise<FakeServer> {
+  return new FakeServer(config, opts).listen();
+}
