@@ -67,8 +67,8 @@ describe('the official openai SDK against the fake server', () => {
       .chat.completions.create({ model: 'x', messages })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect((err as OpenAI.APIError).status).toBe(401);
-    expect((err as OpenAI.APIError).code).toBe('invalid_api_key');
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(401);
+    expect((err as InstanceType<typeof OpenAI.APIError>).code).toBe('invalid_api_key');
   });
 
   it('honours the retry-after of a 429: the retry comes no sooner than the hint', async () => {
