@@ -40,6 +40,10 @@ export function describeValue(value: unknown): string {
     case 'string':
       return `string ${quote(value)}`;
     case 'number':
+      // As YAML spells them, since that is where they came from.
+      if (Number.isNaN(value)) return '.nan';
+      if (!Number.isFinite(value)) return value > 0 ? '.inf' : '-.inf';
+      return `number ${String(value)}`;
     case 'bigint':
       return `number ${String(value)}`;
     case 'boolean':
@@ -140,6 +144,9 @@ export const humanErrorMap: z.core.$ZodErrorMap = (iss) => {
   switch (iss.code) {
     case 'invalid_type':
       if (iss.input === undefined) return 'required';
+      if (typeof iss.input === 'number' && !Number.isFinite(iss.input)) {
+        return `expected a finite number, got ${describeValue(iss.input)}`;
+      }
       return `expected ${noun(iss.expected)}, got ${describeValue(iss.input)}`;
     case 'invalid_value':
       return oneOf(iss.values, iss.input);
