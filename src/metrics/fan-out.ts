@@ -1,6 +1,8 @@
 import type { GatewayListener } from '../gateway/events.js';
 
 type Method = keyof GatewayListener;
+type Fn = (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown) => void;
+
 const METHODS: readonly Method[] = [
   'onRequestStart',
   'onAttemptStart',
@@ -17,13 +19,24 @@ const METHODS: readonly Method[] = [
  * skips events nobody wants.
  */
 export function fanOut(...listeners: GatewayListener[]): GatewayListener {
-  const out: Record<string, unknown> = {};
+  const out: Partial<Record<Method, Fn>> = {};
   for (const m of METHODS) {
-    const targets = listeners.filter((l) => typeof l[m] === 'function');
-    if (targets.length === 0) continue;
-    out[m] = (...args: unknown[]): void => {
-      for (const l of targets) (l[m] as (...a: unknown[]) => void).apply(l, args);
-    };
+    const fns = listeners
+      .filter((l) => typeof l[m] === 'function')
+      .map((l) => (l[m] as Fn).bind(l));
+    const [f0, f1] = fns;
+    if (f0 === undefined) continue;
+    if (fns.length === 1) out[m] = f0;
+    else if (fns.length === 2 && f1 !== undefined) {
+      out[m] = (a, b, c, d, e, f) => {
+        f0(a, b, c, d, e, f);
+        f1(a, b, c, d, e, f);
+      };
+    } else {
+      out[m] = (a, b, c, d, e, f) => {
+        for (const fn of fns) fn(a, b, c, d, e, f);
+      };
+    }
   }
   return out as GatewayListener;
 }

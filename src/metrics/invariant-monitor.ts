@@ -4,6 +4,7 @@ import type { AttemptOutcome } from '../gateway/outcome.js';
 import type { GatewayRequest, RequestResult } from '../gateway/request.js';
 import type { RateBound } from './rate-bound.js';
 import type { InvariantName, InvariantResult } from './run-metrics.js';
+import { IdSet } from './id-set.js';
 
 export interface InvariantOptions {
   /** Number of upstreams. */
@@ -43,7 +44,7 @@ const FORCED_OPEN = 3;
  * violation list.
  */
 export class InvariantMonitor implements GatewayListener {
-  private readonly inflight = new Set<number>();
+  private readonly inflight = new IdSet();
   private readonly truncated = new Set<number>();
   private readonly breaker: Uint8Array;
   /** Probes admitted in the current half-open period and still in flight, per upstream. */
@@ -76,10 +77,9 @@ export class InvariantMonitor implements GatewayListener {
   }
 
   onRequestStart(req: GatewayRequest, now: number): void {
-    if (this.inflight.has(req.id)) {
+    if (!this.inflight.add(req.id)) {
       this.violate('one-outcome-per-request', now, `request ${req.id} started twice`);
     }
-    this.inflight.add(req.id);
   }
 
   onAttemptStart(req: GatewayRequest, upstream: number, attempt: number, now: number): void {
@@ -188,7 +188,7 @@ export class InvariantMonitor implements GatewayListener {
 
   /** Every request still in flight at the end violates one-outcome-per-request. */
   runEnded(now: number): void {
-    for (const id of this.inflight) {
+    for (const id of this.inflight.values()) {
       this.violate('one-outcome-per-request', now, `request ${id} never ended`);
     }
     this.inflight.clear();

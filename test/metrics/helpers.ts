@@ -13,7 +13,9 @@ export function ended(
   errorClass: ErrorClass | null = null,
   attempts = 1,
   upstream = 0,
-  outcome: AttemptOutcome | null = errorClass === null ? { kind: 'ok', status: 200 } : { kind: 'http-error', status: 503 },
+  outcome: AttemptOutcome | null = errorClass === null
+    ? { kind: 'ok', status: 200 }
+    : { kind: 'http-error', status: 503 },
 ): RequestResult {
   return {
     request,
@@ -50,5 +52,8 @@ export function request(
       last && error === null ? { kind: 'ok', status: 200 } : { kind: 'http-error', status: 503 };
     l.onAttemptEnd?.(r, u, i + 1, outcome, last ? latency : 0, last ? at + latency : at);
   });
-  l.onRequestEnd?.(ended(r, at, at + latency, error, ups.length, ups[ups.length - 1] ?? -1), at + latency);
+  l.onRequestEnd?.(
+    ended(r, at, at + latency, error, ups.length, ups[ups.length - 1] ?? -1),
+    at + latency,
+  );
 }

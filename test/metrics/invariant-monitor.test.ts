@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createInvariantMonitor, type InvariantOptions } from '../../src/metrics/invariant-monitor.js';
+import {
+  createInvariantMonitor,
+  type InvariantOptions,
+} from '../../src/metrics/invariant-monitor.js';
 import { rateBoundOf } from '../../src/metrics/rate-bound.js';
 import type { InvariantName } from '../../src/metrics/run-metrics.js';
 import { ended, req, request } from './helpers.js';
@@ -17,7 +20,10 @@ function failing(m: ReturnType<typeof monitor>): InvariantName[] {
 
 describe('InvariantMonitor', () => {
   it('passes a clean run, every invariant listed by its stable name', () => {
-    const m = monitor({ upstreamLimits: [{ limit: 2, windowMs: 1000 }, null], halfOpenMaxCalls: 1 });
+    const m = monitor({
+      upstreamLimits: [{ limit: 2, windowMs: 1000 }, null],
+      halfOpenMaxCalls: 1,
+    });
     request(m, 1, 0, 5, { upstreams: [0, 1, 1] });
     m.onStateChange(0, 'breaker', 'open', 10);
     request(m, 2, 20, 5, { upstreams: [1] });
@@ -93,14 +99,22 @@ describe('InvariantMonitor', () => {
 
   it('catches an upstream sent more attempts than its limit in a sliding window', () => {
     const m = monitor({ upstreamLimits: [{ limit: 3, windowMs: 1000 }] });
-    for (const [id, t] of [[1, 0], [2, 400], [3, 800], [4, 1000], [5, 1400]] as const) {
+    for (const [id, t] of [
+      [1, 0],
+      [2, 400],
+      [3, 800],
+      [4, 1000],
+      [5, 1400],
+    ] as const) {
       request(m, id, t, 1, { upstreams: [0] }); // each window (t - 1000, t] holds at most 3
     }
     request(m, 6, 1700, 1, { upstreams: [1] }); // another upstream: not counted
     expect(m.results()[2]!.pass).toBe(true);
     request(m, 7, 1799, 1, { upstreams: [0] }); // 800, 1000, 1400 + this = 4 within 1 s
     expect(failing(m)).toEqual(['upstream-rate-within-limit']);
-    expect(m.results()[2]!.firstViolation).toBe('t=1799ms: upstream 0: 4 attempts within 1000 ms (limit 3)');
+    expect(m.results()[2]!.firstViolation).toBe(
+      't=1799ms: upstream 0: 4 attempts within 1000 ms (limit 3)',
+    );
   });
 
   it('catches attempts beyond the maximum', () => {
@@ -145,19 +159,32 @@ describe('InvariantMonitor', () => {
     expect(() => createInvariantMonitor({ upstreams: 0, maxAttempts: 1 })).toThrow(/upstreams/);
     expect(() => createInvariantMonitor({ upstreams: 1, maxAttempts: 0 })).toThrow(/maxAttempts/);
     expect(() =>
-      createInvariantMonitor({ upstreams: 1, maxAttempts: 1, upstreamLimits: [{ limit: 0, windowMs: 1 }] }),
+      createInvariantMonitor({
+        upstreams: 1,
+        maxAttempts: 1,
+        upstreamLimits: [{ limit: 0, windowMs: 1 }],
+      }),
     ).toThrow(/upstreamLimits\[0\]\.limit/);
   });
 });
 
 describe('rateBoundOf', () => {
   it('gives the most each limiter can let through in a window', () => {
-    expect(rateBoundOf({ kind: 'sliding-log', limit: 500, windowMs: 60_000 })).toEqual({ limit: 500, windowMs: 60_000 });
+    expect(rateBoundOf({ kind: 'sliding-log', limit: 500, windowMs: 60_000 })).toEqual({
+      limit: 500,
+      windowMs: 60_000,
+    });
     expect(rateBoundOf({ kind: 'sliding-window', limit: 500, windowMs: 60_000 })).toEqual({
       limit: 1000,
       windowMs: 60_000,
     });
-    expect(rateBoundOf({ kind: 'token-bucket', ratePerSec: 10, burst: 5 })).toEqual({ limit: 15, windowMs: 1000 });
-    expect(rateBoundOf({ kind: 'gcra', ratePerSec: 2.5, burst: 1 })).toEqual({ limit: 3, windowMs: 1000 });
+    expect(rateBoundOf({ kind: 'token-bucket', ratePerSec: 10, burst: 5 })).toEqual({
+      limit: 15,
+      windowMs: 1000,
+    });
+    expect(rateBoundOf({ kind: 'gcra', ratePerSec: 2.5, burst: 1 })).toEqual({
+      limit: 3,
+      windowMs: 1000,
+    });
   });
 });

@@ -55,9 +55,14 @@ function events(specs: Spec[], allOk = false): Event[] {
   return out.sort((a, b) => a.t - b.t || a.seq - b.seq);
 }
 
-const table = () => new UpstreamTable([{ name: 'a', weight: 2 }, { name: 'b' }, { name: 'c', backup: true }]);
+const table = () =>
+  new UpstreamTable([{ name: 'a', weight: 2 }, { name: 'b' }, { name: 'c', backup: true }]);
 
-function run(specs: Spec[], faults: { upstream: number; at: number; length: number }[], allOk = false) {
+function run(
+  specs: Spec[],
+  faults: { upstream: number; at: number; length: number }[],
+  allOk = false,
+) {
   const r = createRecorder({ table: table(), bucketMs: 500, subBucketMs: 100 });
   r.runStarted(0);
   const evs: Event[] = [...events(specs, allOk)];
@@ -87,7 +92,8 @@ describe('Recorder properties', () => {
         expect(sum(m.series.requests)).toBe(s.requests);
         expect(sum(m.series.started)).toBe(s.started);
         expect(sum(m.series.ok)).toBe(s.ok);
-        for (const c of ERROR_CLASSES) expect(sum(m.series.errorsByClass[c])).toBe(s.errorsByClass[c]);
+        for (const c of ERROR_CLASSES)
+          expect(sum(m.series.errorsByClass[c])).toBe(s.errorsByClass[c]);
         expect(sum(m.series.attempts)).toBe(s.attempts);
         expect(s.attempts).toBe(sum(specs.map((x) => x.upstreams.length)));
         expect(sum(m.series.retries)).toBe(s.retries);

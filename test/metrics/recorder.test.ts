@@ -15,7 +15,15 @@ describe('Recorder: latency', () => {
     const r = createRecorder({ table: table() });
     for (let i = 1; i <= 999; i++) request(r, i, i, i / 1000); // 0.001 .. 0.999 ms
     const l = r.result().summary.latencyMs;
-    expect(l).toEqual({ count: 999, p50: 0.5, p90: 0.9, p99: 0.99, p999: 0.999, max: 0.999, mean: 0.5 });
+    expect(l).toEqual({
+      count: 999,
+      p50: 0.5,
+      p90: 0.9,
+      p99: 0.99,
+      p999: 0.999,
+      max: 0.999,
+      mean: 0.5,
+    });
   });
 
   it('keeps larger latencies to 3 significant digits, the max exactly', () => {
@@ -196,7 +204,10 @@ describe('Recorder: streaming and cost', () => {
   it('reports TTFT, inter-token latency and cost from the given prices', () => {
     const r = createRecorder({
       table: table(),
-      prices: { primary: { inputPerMTok: 3, outputPerMTok: 15 }, secondary: { inputPerMTok: 1, outputPerMTok: 2 } },
+      prices: {
+        primary: { inputPerMTok: 3, outputPerMTok: 15 },
+        secondary: { inputPerMTok: 1, outputPerMTok: 2 },
+      },
     });
     const q = req(1, true);
     r.streamTiming(q, 0.2, [0.01, 0.02, 0.03]);
@@ -207,7 +218,13 @@ describe('Recorder: streaming and cost', () => {
     r.usage(q, 2, 10, 10);
     const s = r.result().summary;
     expect(s.ttftMs).toMatchObject({ count: 2, p50: 0.2, max: 0.4, mean: 0.3 });
-    expect(s.interTokenMs).toMatchObject({ count: 4, p50: 0.02, p99: 0.04, max: 0.04, mean: 0.025 });
+    expect(s.interTokenMs).toMatchObject({
+      count: 4,
+      p50: 0.02,
+      p99: 0.04,
+      max: 0.04,
+      mean: 0.025,
+    });
     expect(s.cost).toEqual({
       total: 5,
       promptTokens: 1_500_010,
@@ -231,12 +248,14 @@ describe('createRecorder', () => {
   it('rejects bad options, naming the parameter', () => {
     const t = table();
     expect(() => createRecorder({ table: t, bucketMs: 0 })).toThrow(/bucketMs/);
-    expect(() => createRecorder({ table: t, bucketMs: 1000, subBucketMs: 300 })).toThrow(RangeError);
+    expect(() => createRecorder({ table: t, bucketMs: 1000, subBucketMs: 300 })).toThrow(
+      RangeError,
+    );
     expect(() => createRecorder({ table: t, failoverWindowMs: 150 })).toThrow(/failoverWindowMs/);
     expect(() => createRecorder({ table: t, successThreshold: 1.5 })).toThrow(/successThreshold/);
-    expect(() => createRecorder({ table: t, prices: { nope: { inputPerMTok: 1, outputPerMTok: 1 } } })).toThrow(
-      /prices/,
-    );
+    expect(() =>
+      createRecorder({ table: t, prices: { nope: { inputPerMTok: 1, outputPerMTok: 1 } } }),
+    ).toThrow(/prices/);
     const r = createRecorder({ table: t });
     expect(() => r.faultStarted(0, 7, 'down', 0)).toThrow(/upstream/);
     expect(() => r.faultEnded(3, 0)).toThrow(/fault index/);

@@ -32,11 +32,21 @@ describe('recoveryTime', () => {
   });
 
   it('is 0 when the upstream kept its share through the fault end', () => {
-    expect(recoveryTime(attempts(() => 0.75), q)).toBe(0);
+    expect(
+      recoveryTime(
+        attempts(() => 0.75),
+        q,
+      ),
+    ).toBe(0);
   });
 
   it('needs half the fair share, not all of it', () => {
-    expect(recoveryTime(attempts((t) => (t < 22_000 ? 0.3 : 0.4)), q)).toBe(2000);
+    expect(
+      recoveryTime(
+        attempts((t) => (t < 22_000 ? 0.3 : 0.4)),
+        q,
+      ),
+    ).toBe(2000);
   });
 
   it('ignores one lucky sub-bucket that the window does not confirm', () => {
@@ -47,10 +57,20 @@ describe('recoveryTime', () => {
   });
 
   it('is null when it never comes back within the run', () => {
-    expect(recoveryTime(attempts(() => 0), q)).toBeNull();
+    expect(
+      recoveryTime(
+        attempts(() => 0),
+        q,
+      ),
+    ).toBeNull();
   });
 
   it('is 0 for an upstream whose fair share is 0', () => {
-    expect(recoveryTime(attempts(() => 0), { ...q, fairShare: 0 })).toBe(0);
+    expect(
+      recoveryTime(
+        attempts(() => 0),
+        { ...q, fairShare: 0 },
+      ),
+    ).toBe(0);
   });
 });
