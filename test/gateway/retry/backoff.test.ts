@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/core/rng.js';
-import {
-  BACKOFF_KINDS,
-  JITTER_KINDS,
-  backoffBounds,
-  backoffDelay,
-  createBackoff,
-} from '../../../src/gateway/retry/backoff.js';
+import { backoffBounds, backoffDelay, createBackoff } from '../../../src/gateway/retry/backoff.js';
 import type { BackoffConfig } from '../../../src/gateway/retry/backoff.js';
 import { backoffArb } from './arbitraries.js';
 
