@@ -296,6 +296,8 @@ export class Dispatcher {
 
   private startAttempt(flight: Flight): void {
     const p = this.p;
+    const prev = flight.lastUpstream;
+    if (prev >= 0) (flight.tried ??= []).push(prev);
     const u = this.pick(flight);
     if (u < 0) {
       // Nowhere to go: surface the last upstream error if there was one.
@@ -306,7 +308,6 @@ export class Dispatcher {
     }
     const now = p.scheduler.now();
     flight.attempts++;
-    if (flight.lastUpstream >= 0) (flight.tried ??= []).push(flight.lastUpstream);
     flight.lastUpstream = u;
     const call = new AttemptCall(this, flight, u, flight.attempts, now, this.pickedPermit);
     flight.call = call;

@@ -31,6 +31,21 @@ describe('Dispatcher', () => {
     expect(h.results[0]).toMatchObject({ ok: true, attempts: 2, upstream: 1 });
   });
 
+  it('retries on an upstream not yet tried even when the strategy would come back to the same one', () => {
+    const h = harness({
+      upstreams: [{ name: 'a' }, { name: 'b' }],
+      script: (u) =>
+        u === 0
+          ? { do: 'answer', after: 5, outcome: err(500) }
+          : { do: 'answer', after: 500, outcome: OK },
+    });
+    h.send(); // to a, fails at 5
+    h.send(); // to b
+    h.scheduler.runAll();
+    // At the retry (t = 105) round robin points at a again; the retry must still go to b.
+    expect(h.attempts.filter((a) => a.request === 1).map((a) => a.upstream)).toEqual([0, 1]);
+  });
+
   it('stops at the maximum attempts and surfaces the last error class', () => {
     const h = harness({ script: () => ({ do: 'answer', after: 1, outcome: err(503) }) });
     h.send();
