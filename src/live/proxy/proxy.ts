@@ -1,0 +1,244 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { check } from '../../core/assert.js';
+import type { Scheduler } from '../../core/clock.js';
+import { realScheduler } from '../../core/real-scheduler.js';
+import { Rng } from '../../core/rng.js';
+import type { GatewayListener } from '../../gateway/events.js';
+import { createGateway, type Gateway, type GatewayConfig } from '../../gateway/gateway.js';
+import { createContextFallback } from './context-fallback.js';
+import { errorJson, NOT_FOUND, SHUTTING_DOWN, TOO_LARGE } from './error-body.js';
+import { Exchange, type ExchangeHost } from './exchange.js';
+import { httpProbe, type ProbeSpec } from './probe.js';
+import { HttpTransport } from './transport.js';
+import { UpstreamTarget, type ProxyUpstream } from './upstream-target.js';
+
+export type { ProxyUpstream } from './upstream-target.js';
+export type { ProbeSpec } from './probe.js';
+
+export interface ProxyOptions {
+  /** The balancer: the order of `gateway.upstreams` numbers the upstreams. */
+  gateway: GatewayConfig;
+  /** How to reach each upstream named in `gateway.upstreams` (matched by name). */
+  upstreams: readonly ProxyUpstream[];
+  /** 127.0.0.1 (default) or ::1; any other address needs `allowRemote`. */
+  host?: string;
+  /** Lets the proxy listen on a non-loopback address; the caller owns the exposure. */
+  allowRemote?: boolean;
+  /** 0 (default): any free port. */
+  port?: number;
+  seed?: string;
+  listener?: GatewayListener;
+  /** Active health checks (when `gateway.health.active` is set). Default HEAD /v1/models. */
+  probe?: ProbeSpec;
+  /** Upstreams tried, in order, when an upstream answers 400 context_length_exceeded. */
+  fallbacks?: { contextLength?: readonly string[] | undefined };
+  /** Larger request bodies get 413. Default 10 MiB. */
+  maxBodyBytes?: number;
+  /** Real time by default. */
+  scheduler?: Scheduler;
+}
+
+export interface Proxy {
+  /** The OpenAI base URL clients use: http://127.0.0.1:PORT/v1 */
+  readonly url: string;
+  readonly port: number;
+  readonly gateway: Gateway;
+  /** Client requests at the edge that have not been answered yet. */
+  readonly inflight: number;
+  /** Stops listening, abandons requests in flight (503), closes every pool, timer and socket. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = ['127.0.0.1', '::1'];
+const DEFAULT_PROBE: ProbeSpec = { method: 'HEAD', path: '/v1/models' };
+
+/** The reference gateway as an OpenAI-compatible HTTP proxy; resolves once it listens. */
+export async function createProxy(options: ProxyOptions): Promise<Proxy> {
+  const proxy = new HttpProxy(options);
+  await proxy.listen(options.port ?? 0);
+  return proxy;
+}
+
+class HttpProxy implements Proxy, ExchangeHost {
+  readonly gateway: Gateway;
+  private readonly fallback: Gateway | null;
+  private readonly targets: UpstreamTarget[];
+  private readonly server: Server;
+  private readonly host: string;
+  private readonly maxBody: number;
+  private readonly open = new Set<Exchange>();
+  private nextId = 0;
+  private portNumber = 0;
+  private closing: Promise<void> | null = null;
+
+  constructor(o: ProxyOptions) {
+    const host = o.host ?? '127.0.0.1';
+    check(
+      LOOPBACK.includes(host) || o.allowRemote === true,
+      'host',
+      host,
+      'must be a loopback address (127.0.0.1 or ::1) unless allowRemote is set',
+    );
+    this.host = host;
+    this.maxBody = o.maxBodyBytes ?? 10 * 1024 * 1024;
+    check(this.maxBody > 0, 'maxBodyBytes', this.maxBody, 'must be > 0');
+    const byName = new Map(o.upstreams.map((u) => [u.name, u]));
+    this.targets = o.gateway.upstreams.map((g, i) => {
+      const u = byName.get(g.name);
+      if (u === undefined)
+        throw new RangeError(`upstreams: no URL for gateway upstream ${JSON.stringify(g.name)}`);
+      return new UpstreamTarget(u, i);
+    });
+    const scheduler = o.scheduler ?? realScheduler;
+    const rng = new Rng(o.seed ?? 'lbsim');
+    const listener = o.listener ?? {};
+    try {
+      const active = o.gateway.health?.active !== undefined;
+      this.gateway = createGateway(o.gateway, {
+        scheduler,
+        rng,
+        listener,
+        transport: new HttpTransport(this.targets, scheduler),
+        probe: active ? httpProbe(this.targets, o.probe ?? DEFAULT_PROBE) : undefined,
+      });
+      const names = o.fallbacks?.contextLength;
+      this.fallback =
+        names !== undefined && names.length > 0
+          ? createContextFallback(names, o.gateway, this.targets, {
+              scheduler,
+              rng: rng.fork('context-fallback'),
+              listener,
+            })
+          : null;
+    } catch (err) {
+      for (const t of this.targets) void t.pool.destroy();
+      throw err;
+    }
+    this.server = createServer({ keepAlive: true, noDelay: true }, this.onRequest);
+  }
+
+  get url(): string {
+    return `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.portNumber}/v1`;
+  }
+
+  get port(): number {
+    return this.portNumber;
+  }
+
+  get inflight(): number {
+    return this.open.size;
+  }
+
+  listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => {
+        void this.close().finally(() => reject(err));
+      };
+      this.server.once('error', onError);
+      this.server.listen({ port, host: this.host, exclusive: true }, () => {
+        this.server.off('error', onError);
+        this.portNumber = (this.server.address() as AddressInfo).port;
+        this.gateway.start();
+        this.fallback?.start();
+        resolve();
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const ex of [...this.open]) ex.shutdown();
+    this.gateway.dispose();
+    this.fallback?.dispose();
+    await Promise.all(this.targets.map((t) => t.pool.destroy()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  release(ex: Exchange): void {
+    this.open.delete(ex);
+  }
+
+  contextFallback(ex: Exchange): boolean {
+    if (this.fallback === null || ex.fellBack || this.closing !== null) return false;
+    ex.fellBack = true;
+    ex.handle = this.fallback.dispatcher.dispatch(ex, ex.done);
+    return true;
+  }
+
+  private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? '/';
+    if (this.closing !== null || !(url.startsWith('/v1/') || url === '/v1')) {
+      const spec = this.closing !== null ? SHUTTING_DOWN : NOT_FOUND;
+      reject(res, spec.status, errorJson(spec));
+      req.resume();
+      return;
+    }
+    const method = req.method ?? 'GET';
+    const ex = new Exchange(++this.nextId, method, url.slice(3), req, res, this);
+    this.open.add(ex);
+    res.once('close', () => ex.clientGone());
+    const length = req.headers['content-length'];
+    if (length === undefined && req.headers['transfer-encoding'] === undefined) {
+      req.resume();
+      this.dispatch(ex);
+      return;
+    }
+    if (length !== undefined && Number(length) > this.maxBody) {
+      this.tooLarge(ex);
+      return;
+    }
+    this.readBody(ex);
+  };
+
+  private readBody(ex: Exchange): void {
+    const req = ex.req;
+    let first: Buffer | null = null;
+    let more: Buffer[] | null = null;
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (ex.isOver) return;
+      size += chunk.length;
+      if (size > this.maxBody) {
+        this.tooLarge(ex);
+        return;
+      }
+      if (first === null) first = chunk;
+      else (more ??= [first]).push(chunk);
+    });
+    req.on('end', () => {
+      if (ex.isOver) return;
+      ex.setBody(more !== null ? Buffer.concat(more, size) : (first ?? EMPTY));
+      this.dispatch(ex);
+    });
+  }
+
+  private tooLarge(ex: Exchange): void {
+    ex.res.shouldKeepAlive = false;
+    ex.sendError(TOO_LARGE);
+    ex.close();
+    ex.req.resume();
+  }
+
+  private dispatch(ex: Exchange): void {
+    ex.handle = this.gateway.dispatcher.dispatch(ex, ex.done);
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function reject(res: ServerResponse, status: number, body: Buffer): void {
+  res.writeHead(status, [
+    'content-type',
+    'application/json',
+    'content-length',
+    String(body.length),
+  ]);
+  res.end(body);
+}
