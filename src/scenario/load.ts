@@ -35,6 +35,18 @@ export function loadYamlFile<T>(path: string, schema: z.ZodType<T>): T {
 
 /** As `loadYamlFile`, for text already in memory; `file` is only used in messages. */
 export function loadYamlText<T>(file: string, text: string, schema: z.ZodType<T>): T {
+  try {
+    return load(file, text, schema);
+  } catch (err) {
+    // Deep nesting that yaml parsed can still exhaust the stack in a later walk or in zod.
+    if (isStackOverflow(err)) {
+      throw new InputError([{ file, line: 1, col: 1, path: '', message: NESTED_TOO_DEEPLY }]);
+    }
+    throw err;
+  }
+}
+
+function load<T>(file: string, text: string, schema: z.ZodType<T>): T {
   const lineCounter = new LineCounter();
   const problem = (offset: number, path: readonly PropertyKey[], message: string): Problem => ({
     file,
@@ -51,7 +63,13 @@ export function loadYamlText<T>(file: string, text: string, schema: z.ZodType<T>
 
   let doc: Document;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+    // Merge keys (`<<: *defaults`) as docker-compose users know them; yaml 1.2 leaves them off.
+    doc = parseDocument(text, {
+      lineCounter,
+      merge: true,
+      uniqueKeys: false,
+      prettyErrors: false,
+    });
   } catch (err) {
     return fail([problem(0, [], `cannot parse: ${errorText(err)}`)]);
   }
@@ -110,18 +128,12 @@ export function loadYamlText<T>(file: string, text: string, schema: z.ZodType<T>
         ),
       ]);
     }
-    const message = isStackOverflow(err) ? NESTED_TOO_DEEPLY : `cannot convert: ${errorText(err)}`;
-    return fail([...soft, problem(0, [], message)]);
+    if (isStackOverflow(err)) throw err;
+    return fail([...soft, problem(0, [], `cannot convert: ${errorText(err)}`)]);
   }
 
-  let result: ReturnType<z.ZodType<T>['safeParse']>;
-  try {
-    result = schema.safeParse(data, { error: humanErrorMap });
-  } catch (err) {
-    // Anything else thrown here is a bug in the schema, not in the file: let it surface.
-    if (isStackOverflow(err)) return fail([...soft, problem(0, [], NESTED_TOO_DEEPLY)]);
-    throw err;
-  }
+  // Anything but a stack overflow thrown here is a bug in the schema, not in the file.
+  const result = schema.safeParse(data, { error: humanErrorMap });
   const problems = [...soft];
   if (!result.success) {
     for (const { path, message, at, code } of flattenIssues(result.error.issues)) {
@@ -134,7 +146,7 @@ export function loadYamlText<T>(file: string, text: string, schema: z.ZodType<T>
     }
   }
   if (problems.length > 0) fail(problems);
-  return (result as { data: T }).data;
+  return result.data as T;
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {

@@ -19,7 +19,9 @@ function rangeOf(node: unknown): Range | undefined {
 }
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+  // A merge key `<<` is a Scalar holding Symbol('<<').
+  if (isScalar(key))
+    return typeof key.value === 'symbol' ? key.value.description : String(key.value);
   if (key === null || key === undefined) return undefined;
   return typeof key === 'object' ? undefined : String(key);
 }
@@ -41,6 +43,30 @@ function findPair(map: { items: Pair[] }, key: PropertyKey): Pair | undefined {
 }
 
 /**
+ * As `findPair`, also looking through `<<` merge keys (explicit keys win, then the merged maps in
+ * order), so a problem in a merged value is shown where that value is written.
+ */
+function findPairMerged(doc: Document, map: { items: Pair[] }, key: PropertyKey): Pair | undefined {
+  const seen = new Set<object>();
+  const search = (m: { items: Pair[] }): Pair | undefined => {
+    if (seen.has(m)) return undefined;
+    seen.add(m);
+    const own = findPair(m, key);
+    if (own) return own;
+    const merge = findPair(m, '<<');
+    if (!merge) return undefined;
+    const sources: unknown[] = isSeq(merge.value) ? merge.value.items : [merge.value];
+    for (const source of sources) {
+      const target = isAlias(source) ? source.resolve(doc) : source;
+      const found = isMap(target) ? search(target) : undefined;
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return search(map);
+}
+
+/**
  * The source offset for a zod issue path. Walks the document as far as the path goes: a value
  * that is present is pointed at itself; a key that is missing is pointed at the mapping that
  * should hold it. With `at: 'key'` the last segment points at its key rather than its value
@@ -58,7 +84,7 @@ export function offsetOfPath(
     const last = i === path.length - 1;
     if (isAlias(node)) node = node.resolve(doc);
     if (isMap(node)) {
-      const pair = findPair(node, segment);
+      const pair = findPairMerged(doc, node, segment);
       if (!pair) return offset;
       const keyOffset = rangeOf(pair.key)?.[0];
       if (last && at === 'key' && keyOffset !== undefined) return keyOffset;

@@ -122,6 +122,7 @@ function unionMessage(iss: z.core.$ZodRawIssue<z.core.$ZodIssueInvalidUnion>): s
     const input = iss.input as Record<string, unknown> | undefined;
     return oneOf(options, input?.[iss.discriminator]);
   }
+  if (iss.errors.length === 0) return 'matches more than one of the allowed forms';
   const expected: string[] = [];
   const values: unknown[] = [];
   for (const branch of iss.errors as Finalized[][]) {

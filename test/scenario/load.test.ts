@@ -234,6 +234,31 @@ describe('loadYamlText messages', () => {
     ]);
   });
 
+  it('merges `<<` keys and shows a problem in a merged value where it is written', () => {
+    const merged = [
+      'name: x',
+      'duration: 1s',
+      'upstreams:',
+      '  - &base { name: a, weight: 2, capacity: 8 }',
+      '  - { <<: *base, name: b }',
+      '  - <<: [*base]',
+      '    name: c',
+      '    capacity: 3',
+      'load: { arrival: poisson, rate: 1/s }',
+    ].join('\n');
+    const scenario = loadYamlText('m.yaml', merged, sampleScenario);
+    expect(scenario.upstreams.map((u) => [u.name, u.weight, u.capacity])).toEqual([
+      ['a', 2, 8],
+      ['b', 2, 8],
+      ['c', 2, 3],
+    ]);
+    expect(text(merged.replace('weight: 2', 'weight: heavy'))).toEqual([
+      's.yaml:4:30: upstreams[0].weight: expected a number, got string "heavy"',
+      's.yaml:4:30: upstreams[1].weight: expected a number, got string "heavy"',
+      's.yaml:4:30: upstreams[2].weight: expected a number, got string "heavy"',
+    ]);
+  });
+
   it('reports an alias to an anchor that is not defined before it', () => {
     expect(text(`${minimal}faults: *later\n`)).toEqual([
       's.yaml:5:9: unknown alias *later: define the anchor &later before using it',
