@@ -91,14 +91,29 @@ export class PeakEwma implements Strategy {
     }
     const b = sampler.sample(mask, a, this.rng);
     if (b < 0) return a;
-    const now = this.clock.now();
-    let costA = this.cost(a, now);
-    let costB = this.cost(b, now);
+    return this.cheaper(a, b, weighted) ? b : a;
+  }
+
+  /**
+   * Whether b costs less than a. Both decay by e^(−t/τ) from their own stamps, so the comparison
+   * needs one exp of the difference of their ages, not two.
+   */
+  private cheaper(a: number, b: number, weighted: boolean): boolean {
+    const { estimate, stamp, seen, inflight, config } = this;
+    let costA = (seen[a] === 1 ? estimate[a]! : config.defaultCostMs) * (inflight[a]! + 1);
+    let costB = (seen[b] === 1 ? estimate[b]! : config.defaultCostMs) * (inflight[b]! + 1);
     if (weighted) {
       costA /= this.weight[a]!;
       costB /= this.weight[b]!;
     }
-    return costB < costA ? b : a;
+    if (seen[a] === 1 || seen[b] === 1) {
+      const now = this.clock.now();
+      const ageA = seen[a] === 1 ? Math.max(now - stamp[a]!, 0) : 0;
+      const ageB = seen[b] === 1 ? Math.max(now - stamp[b]!, 0) : 0;
+      // costB·e^(−ageB/τ) < costA·e^(−ageA/τ)
+      return costB < costA * Math.exp((ageB - ageA) / config.decayMs);
+    }
+    return costB < costA;
   }
 
   /** Current cost of upstream i: the decayed estimate × (in-flight + 1). */

@@ -4,29 +4,37 @@ import type { Rng } from '../../core/rng.js';
 const TRIES = 8;
 
 /**
- * Draws an index in proportion to fixed weights among the indices a mask allows, in O(log n)
- * while most of the weight is eligible. It samples from all weights by binary search over their
- * cumulative sums and rejects ineligible draws; after TRIES rejections it scans exactly. Each
- * accepted draw and the scan all follow the same conditional distribution, so the mixture is
- * exact, not an approximation.
+ * Draws an index in proportion to fixed weights among the indices a mask allows, in O(1) while
+ * most of the weight is eligible. Each try draws from all weights with Vose's alias table (one
+ * Rng number: its integer part picks a column, its fraction tosses the column's coin) and rejects
+ * an ineligible draw; after TRIES rejections it scans exactly. Accepted draws and the scan follow
+ * the same conditional distribution, so the mixture is exact up to the 32-bit resolution of the
+ * Rng, not an approximation.
  */
 export class WeightedSampler {
   private readonly n: number;
   private readonly weight: Float64Array;
-  private readonly cumulative: Float64Array;
-  private readonly total: number;
+  private readonly threshold: Float64Array;
+  private readonly alias: Int32Array;
+  private readonly uniform: boolean;
+  private readonly any: boolean;
 
   /** `weight` is copied; entries must be finite and >= 0. */
   constructor(weight: ArrayLike<number>) {
-    this.n = weight.length;
+    const n = weight.length;
+    this.n = n;
     this.weight = Float64Array.from(weight);
-    this.cumulative = new Float64Array(this.n);
-    let sum = 0;
-    for (let i = 0; i < this.n; i++) {
-      sum += this.weight[i]!;
-      this.cumulative[i] = sum;
+    this.threshold = new Float64Array(n);
+    this.alias = new Int32Array(n);
+    let total = 0;
+    let equal = true;
+    for (let i = 0; i < n; i++) {
+      total += this.weight[i]!;
+      if (this.weight[i] !== this.weight[0]) equal = false;
     }
-    this.total = sum;
+    this.any = total > 0;
+    this.uniform = equal && this.any;
+    if (this.any && !this.uniform) buildAlias(this.weight, total, this.threshold, this.alias);
   }
 
   /** Every index weighted 1: uniform among the eligible. */
@@ -36,20 +44,13 @@ export class WeightedSampler {
 
   /** Index i with mask[i] === 1, i !== exclude and weight > 0, drawn ∝ weight; -1 if none. */
   sample(mask: Uint8Array, exclude: number, rng: Rng): number {
-    const total = this.total;
-    if (total > 0) {
-      const cumulative = this.cumulative;
-      const last = this.n - 1;
+    if (this.any) {
+      const n = this.n;
       for (let t = 0; t < TRIES; t++) {
-        const u = rng.next() * total;
-        let lo = 0;
-        let hi = last;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (cumulative[mid]! > u) hi = mid;
-          else lo = mid + 1;
-        }
-        if (mask[lo] === 1 && lo !== exclude) return lo;
+        const x = rng.next() * n;
+        let i = x | 0;
+        if (!this.uniform && x - i >= this.threshold[i]!) i = this.alias[i]!;
+        if (mask[i] === 1 && i !== exclude) return i;
       }
     }
     return this.scan(mask, exclude, rng);
@@ -69,5 +70,40 @@ export class WeightedSampler {
       if (r < 0) return i;
     }
     return lastEligible;
+  }
+}
+
+/**
+ * Vose's alias method: column i keeps i with probability threshold[i] and gives alias[i]
+ * otherwise. Zero weights always hand over to a positive one, even when rounding leaves them
+ * for last.
+ */
+function buildAlias(
+  weight: Float64Array,
+  total: number,
+  threshold: Float64Array,
+  alias: Int32Array,
+): void {
+  const n = weight.length;
+  const scaled = new Float64Array(n);
+  const small: number[] = [];
+  const large: number[] = [];
+  let heaviest = 0;
+  for (let i = 0; i < n; i++) {
+    scaled[i] = (weight[i]! * n) / total;
+    (scaled[i]! < 1 ? small : large).push(i);
+    if (weight[i]! > weight[heaviest]!) heaviest = i;
+  }
+  while (small.length > 0 && large.length > 0) {
+    const s = small.pop()!;
+    const l = large.pop()!;
+    threshold[s] = scaled[s]!;
+    alias[s] = l;
+    scaled[l] = scaled[l]! + scaled[s]! - 1;
+    (scaled[l]! < 1 ? small : large).push(l);
+  }
+  for (const i of [...small, ...large]) {
+    threshold[i] = weight[i]! > 0 ? 1 : 0;
+    alias[i] = weight[i]! > 0 ? i : heaviest;
   }
 }

@@ -151,6 +151,39 @@ describe('peak-ewma', () => {
     expect(PEAK_EWMA_DEFAULTS.defaultCostMs).toBe(30);
   });
 
+  it('with two eligible, always picks the one whose decayed cost ÷ weight is lower', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 2, maxLength: 2 }),
+        fc.array(
+          fc.record({
+            i: fc.integer({ min: 0, max: 1 }),
+            latencyMs: fc.integer({ min: 0, max: 5000 }),
+            ok: fc.boolean(),
+            gapMs: fc.integer({ min: 0, max: 30_000 }),
+          }),
+          { maxLength: 8 },
+        ),
+        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 2, maxLength: 2 }),
+        fc.integer({ min: 0, max: 60_000 }),
+        (weights, history, inflight, waitMs) => {
+          const h = makeHarness(peakEwma, weights, 's', { decayMs: 5000 });
+          const s = h.strategy as PeakEwma;
+          for (const o of history) {
+            h.clock.advance(o.gapMs);
+            s.observe(o.i, o.latencyMs, o.ok);
+          }
+          h.clock.advance(waitMs);
+          h.table.inflight.set(inflight);
+          const c0 = s.cost(0, h.clock.now()) / weights[0]!;
+          const c1 = s.cost(1, h.clock.now()) / weights[1]!;
+          fc.pre(Math.abs(c0 - c1) > 1e-9 * Math.max(c0, c1));
+          expect(s.pick(maskOf([1, 1]), undefined)).toBe(c0 < c1 ? 0 : 1);
+        },
+      ),
+    );
+  });
+
   it('divides cost by weight', () => {
     const h = makeHarness(peakEwma, [1, 3], 's');
     const mask = maskOf([1, 1]);

@@ -88,6 +88,48 @@ describe('weighted-round-robin (nginx smooth WRR)', () => {
     expect(picks([0, 0, 0, 5], [1, 1, 1, 0], 6)).toEqual([0, 1, 2, 0, 1, 2]);
   });
 
+  it('picks exactly as smoothWrrPick does through any sequence of masks (the period cache is invisible)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }).chain((n) =>
+          fc.record({
+            weights: fc.array(fc.oneof(fc.integer({ min: 0, max: 6 }), fc.constant(0.5)), {
+              minLength: n,
+              maxLength: n,
+            }),
+            segments: fc.array(
+              fc.record({
+                bits: fc.array(fc.constantFrom(0, 1), { minLength: n, maxLength: n }),
+                picks: fc.integer({ min: 0, max: 60 }),
+                // 0: the strategy's own mask object again; 1-3: a fresh array at that byte offset
+                offset: fc.integer({ min: 0, max: 3 }),
+              }),
+              { maxLength: 12 },
+            ),
+          }),
+        ),
+        ({ weights, segments }) => {
+          const { strategy } = makeHarness(weightedRoundRobin, weights);
+          const reference = new Float64Array(weights.length);
+          const weight = Float64Array.from(weights);
+          const shared = new Uint8Array(weights.length);
+          for (const { bits, picks, offset } of segments) {
+            let mask = shared;
+            if (offset === 0) shared.set(bits);
+            else {
+              mask = new Uint8Array(new ArrayBuffer(weights.length + 4), offset, weights.length);
+              mask.set(bits);
+            }
+            for (let k = 0; k < picks; k++) {
+              expect(strategy.pick(mask, undefined)).toBe(smoothWrrPick(reference, weight, mask));
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('handles fractional weights by proportion', () => {
     const seq = picks([0.5, 0.25, 0.25], [1, 1, 1], 400);
     const counts = [0, 0, 0];
