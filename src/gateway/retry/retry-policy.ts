@@ -89,7 +89,7 @@ function checkTimeout(param: string, value: number): void {
 
 /**
  * Whether this outcome is worth another attempt. Attempts left, deadline and budget are the
- * caller's to check. 4xx other than 408/429 never retry (a 400 such as context_length_exceeded
+ * caller's to check; a `deadline` timeout is final. 4xx other than 408/429 never retry (a 400 such as context_length_exceeded
  * is not transient); a client that went away (`aborted`) or a stream that already reached the
  * client (`truncated`) never retry.
  */
@@ -104,8 +104,11 @@ export function classifyForRetry(
       return 'final';
     case 'connect-error':
     case 'reset':
-    case 'timeout':
       return cfg.retryOn.includes(outcome.kind) ? 'retry' : 'final';
+    case 'timeout':
+      // The overall deadline leaves no time for another attempt.
+      if (outcome.phase === 'deadline') return 'final';
+      return cfg.retryOn.includes('timeout') ? 'retry' : 'final';
     case 'http-error': {
       const s = outcome.status;
       if (s === 429) return cfg.retryOn.includes('429') ? 'retry' : 'final';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/core/rng.js';
-import type { AttemptOutcome } from '../../../src/gateway/outcome.js';
+import type { AttemptOutcome, TimeoutPhase } from '../../../src/gateway/outcome.js';
 import { backoffBounds } from '../../../src/gateway/retry/backoff.js';
 import {
   RETRY_DEFAULTS,
@@ -27,11 +27,12 @@ const outcomeArb: fc.Arbitrary<AttemptOutcome> = fc.oneof(
   }),
   fc.record({
     kind: fc.constant('timeout' as const),
-    phase: fc.constantFrom(
-      'first-byte' as const,
-      'first-token' as const,
-      'idle' as const,
-      'total' as const,
+    phase: fc.constantFrom<TimeoutPhase>(
+      'attempt',
+      'first-byte',
+      'first-token',
+      'idle',
+      'deadline',
     ),
   }),
   fc.constantFrom<AttemptOutcome>(
@@ -81,6 +82,7 @@ describe('classifyForRetry', () => {
       http(501),
       { kind: 'aborted' },
       { kind: 'truncated' },
+      { kind: 'timeout', phase: 'deadline' },
     ] as AttemptOutcome[]) {
       expect(classifyForRetry(o, cfg), JSON.stringify(o)).toBe('final');
     }
