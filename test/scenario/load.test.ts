@@ -227,6 +227,39 @@ describe('loadYamlText messages', () => {
     ]);
   });
 
+  it('suggests known keys through optional, default, pipe, transform, record, array and union', () => {
+    const inner = z.strictObject({ timeout: zDuration, retries: z.int().optional() });
+    const schema = z.strictObject({
+      a: inner.optional(),
+      b: inner.prefault({ timeout: '1s' }),
+      c: inner.transform((v) => v.timeout).pipe(z.number()),
+      d: z.record(z.string(), inner),
+      e: z.array(inner.nullable()),
+      f: z.union([z.string(), inner]),
+      g: z.discriminatedUnion('kind', [inner.extend({ kind: z.literal('x') })]),
+    });
+    const source = [
+      'a: { timeout: 1s, retires: 1 }',
+      'b: { timout: 1s }',
+      'c: { timeout: 1s, Retries: 1 }',
+      'd: { one: { timeot: 1s } }',
+      'e: [~, { timeout: 1s, retris: 1 }]',
+      'f: { timeout: 1s, retriess: 1 }',
+      'g: { kind: x, timeout: 1s, tiemout: 2s }',
+    ].join('\n');
+    expect(text(source, schema)).toEqual([
+      's.yaml:1:19: a.retires: unknown key, did you mean retries?',
+      's.yaml:2:4: b.timeout: required',
+      's.yaml:2:6: b.timout: unknown key, did you mean timeout?',
+      's.yaml:3:19: c.Retries: unknown key, did you mean retries?',
+      's.yaml:4:11: d.one.timeout: required',
+      's.yaml:4:13: d.one.timeot: unknown key, did you mean timeout?',
+      's.yaml:5:23: e[1].retris: unknown key, did you mean retries?',
+      's.yaml:6:19: f.retriess: unknown key, did you mean retries?',
+      's.yaml:7:28: g.tiemout: unknown key, did you mean timeout?',
+    ]);
+  });
+
   it('keeps problems from a duplicate key next to the schema problems', () => {
     expect(text(`${minimal}name: y\nseed: x\n`)).toEqual([
       's.yaml:5:1: name: duplicate key (first set at line 1)',
