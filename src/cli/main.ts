@@ -1,8 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError } from '../core/errors.js';
 import { registerCommands } from './commands/index.js';
-
-export const VERSION = '0.1.0';
+import { VERSION } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('lbsim')

@@ -29,3 +29,8 @@ export class RealScheduler implements Scheduler {
 }
 
 export const realScheduler: Scheduler = new RealScheduler();
+
+/** The wall-clock time as ISO 8601, for run metadata kept apart from deterministic results. */
+export function wallClockIso(): string {
+  return new Date(origin + performance.now()).toISOString();
+}

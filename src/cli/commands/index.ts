@@ -1,4 +1,9 @@
 import type { Command } from 'commander';
+import { registerRun } from './run.js';
+import { registerFake } from './fake.js';
 
 /** Each command lives in its own file and registers itself here. */
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  registerRun(program);
+  registerFake(program);
+}

@@ -1,0 +1,127 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { wallClockIso } from '../../core/real-scheduler.js';
+import { parseDuration, UnitError } from '../../core/units.js';
+import { terminalSummary } from '../../report/terminal.js';
+import { buildResult, type RunMeta, type RunResult } from '../../run/result.js';
+import { loadScenario } from '../../scenario/scenario.js';
+import { runSimulation } from '../../sim/engine.js';
+import { evaluateSlo } from '../../slo/evaluate.js';
+import { VERSION } from '../version.js';
+
+export interface RunOptions {
+  mode: string;
+  seed?: string | undefined;
+  out?: string | undefined;
+  duration?: string | undefined;
+  quiet?: boolean | undefined;
+}
+
+/** Writes a file whole or not at all: a failed run never leaves half a result. */
+export function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+function checkOptions(o: RunOptions): { durationMs?: number; seed?: string } {
+  if (o.mode !== 'sim' && o.mode !== 'live') {
+    throw new UsageError(`--mode must be sim or live, got ${JSON.stringify(o.mode)}`);
+  }
+  const out: { durationMs?: number; seed?: string } = {};
+  if (o.seed !== undefined) {
+    if (!/^\d+$|^[A-Za-z0-9_.-]+$/.test(o.seed)) {
+      throw new UsageError(`--seed must be a number or a word, got ${JSON.stringify(o.seed)}`);
+    }
+    out.seed = o.seed;
+  }
+  if (o.duration !== undefined) {
+    try {
+      out.durationMs = parseDuration(o.duration);
+    } catch (err) {
+      throw new UsageError(`--duration: ${err instanceof UnitError ? err.message : String(err)}`);
+    }
+    if (!(out.durationMs > 0)) throw new UsageError('--duration must be more than 0');
+  }
+  return out;
+}
+
+function outDirFor(file: string, o: RunOptions, many: boolean): string {
+  const name = basename(file, extname(file));
+  if (o.out === undefined) return join('reports', name);
+  return many ? join(o.out, name) : o.out;
+}
+
+/** Runs one scenario file; returns its result (written to disk) or throws on bad input. */
+export function runFile(file: string, o: RunOptions, many: boolean): RunResult {
+  const opts = checkOptions(o);
+  const scenario = loadScenario(file);
+  if (o.mode === 'live') {
+    throw new UsageError(
+      '--mode live is not available in this build yet; run without --mode for the simulator',
+    );
+  }
+  const showProgress = !o.quiet && process.stderr.isTTY === true;
+  const bar = showProgress
+    ? new SingleBar({
+        format: `${scenario.name} [{bar}] {percentage}% of simulated time`,
+        clearOnComplete: true,
+        stream: process.stderr,
+      })
+    : null;
+  bar?.start(100, 0);
+  const run = runSimulation(scenario, {
+    seed: opts.seed,
+    durationMs: opts.durationMs,
+    onProgress: bar === null ? undefined : (t, d) => bar.update(Math.floor((100 * t) / d)),
+  });
+  bar?.stop();
+  const result = buildResult(
+    {
+      name: scenario.name ?? basename(file),
+      file: basename(file),
+      seed: run.seed,
+      mode: 'sim',
+      durationMs: run.durationMs,
+    },
+    run.metrics,
+    evaluateSlo(scenario.slo, run.metrics),
+  );
+  const dir = outDirFor(file, o, many);
+  mkdirSync(dir, { recursive: true });
+  writeAtomically(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  const meta: RunMeta = { lbsimVersion: VERSION, createdAt: wallClockIso(), node: process.version };
+  writeAtomically(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  if (!o.quiet) {
+    process.stdout.write(`${terminalSummary(result)}\n`);
+    process.stdout.write(`wrote ${join(dir, 'result.json')}\n\n`);
+  }
+  return result;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'run scenarios (simulated by default) and write reports/<name>/result.json; exit 1 when an SLO or invariant fails',
+    )
+    .argument('<files...>', 'scenario files (YAML)')
+    .option(
+      '--mode <mode>',
+      'sim (deterministic, virtual time) or live (real sockets on 127.0.0.1)',
+      'sim',
+    )
+    .option('--seed <seed>', "override the scenario's seed")
+    .option('--out <dir>', 'output directory (default reports/<scenario file name>)')
+    .option('--duration <duration>', "override the scenario's duration, e.g. 30s")
+    .option('--quiet', 'print nothing but errors')
+    .action((files: string[], o: RunOptions) => {
+      checkOptions(o);
+      let pass = true;
+      for (const f of files) pass = runFile(f, o, files.length > 1).pass && pass;
+      if (!pass) process.exitCode = 1;
+    });
+}
