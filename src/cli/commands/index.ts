@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
 import { registerRun } from './run.js';
+import { registerSchema } from './schema.js';
+import { registerValidate } from './validate.js';
 import { registerFake } from './fake.js';
 
 /** Each command lives in its own file and registers itself here. */
 export function registerCommands(program: Command): void {
   registerRun(program);
+  registerValidate(program);
+  registerSchema(program);
   registerFake(program);
 }
