@@ -158,7 +158,7 @@ export class Exchange implements GatewayRequest {
     if (result.ok) {
       this.respondOk();
     } else if (this.headSent) {
-      this.breakStream(result.errorClass === 'timeout' ? 'stream_stalled' : 'stream_truncated');
+      this.breakStream(result.outcome?.kind === 'timeout' ? 'stream_stalled' : 'stream_truncated');
     } else if (result.errorClass === 'aborted') {
       // The client is gone (or the gateway is closing): nothing to answer.
       if (!this.res.destroyed && !this.res.writableEnded) this.sendError(SHUTTING_DOWN);
