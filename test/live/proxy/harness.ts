@@ -130,7 +130,10 @@ export async function rig(
   }
 }
 
-export const CHAT = { model: 'gpt-test', messages: [{ role: 'user', content: 'hello there' }] };
+export const CHAT = {
+  model: 'gpt-test',
+  messages: [{ role: 'user' as const, content: 'hello there' }],
+};
 
 export function post(
   url: string,
