@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { zDuration, zPercentage, zRate } from '../src/scenario/units-zod.js';
+import { suggest } from '../src/scenario/suggest.js';
 import type { Distribution } from './distribution.js';
 
 /**
@@ -267,44 +268,61 @@ export const zFakeFile = z
     upstreams: z.array(zUpstream).min(1, 'name at least one upstream'),
     faults: z.array(zFault).optional(),
   })
-  .superRefine((file, ctx) => {
-    const names = new Set<string>();
-    const ports = new Map<number, number>();
-    file.upstreams.forEach((u, i) => {
-      if (names.has(u.name))
+  // Cross-checks run even when other parts of the file are wrong, so every problem is listed at once.
+  .superRefine(crossCheck, { when: () => true });
+
+interface LooseFile {
+  upstreams?: unknown;
+  faults?: unknown;
+}
+
+function crossCheck(raw: LooseFile, ctx: z.RefinementCtx): void {
+  const ups = Array.isArray(raw.upstreams) ? (raw.upstreams as unknown[]) : [];
+  const names = new Set<string>();
+  const capacity = new Map<string, unknown>();
+  const ports = new Map<number, number>();
+  ups.forEach((u, i) => {
+    if (u === null || typeof u !== 'object') return;
+    const { name, port } = u as { name?: unknown; port?: unknown };
+    if (typeof name !== 'string') return;
+    if (names.has(name))
+      ctx.addIssue({
+        code: 'custom',
+        message: `duplicate upstream name "${name}"`,
+        path: ['upstreams', i, 'name'],
+      });
+    names.add(name);
+    capacity.set(name, (u as { capacity?: unknown }).capacity);
+    if (typeof port === 'number' && port !== 0) {
+      if (ports.has(port))
         ctx.addIssue({
           code: 'custom',
-          message: `duplicate upstream name "${u.name}"`,
-          path: ['upstreams', i, 'name'],
+          message: `port ${port} is also used by upstreams[${ports.get(port)}]`,
+          path: ['upstreams', i, 'port'],
         });
-      names.add(u.name);
-      if (u.port !== undefined && u.port !== 0) {
-        if (ports.has(u.port))
-          ctx.addIssue({
-            code: 'custom',
-            message: `port ${u.port} is also used by upstreams[${ports.get(u.port)}]`,
-            path: ['upstreams', i, 'port'],
-          });
-        ports.set(u.port, i);
-      }
-    });
-    (file.faults ?? []).forEach((f, i) => {
-      if (!names.has(f.upstream))
-        ctx.addIssue({
-          code: 'custom',
-          message: `no upstream named "${f.upstream}" (upstreams: ${[...names].join(', ')})`,
-          path: ['faults', i, 'upstream'],
-        });
-      if (
-        f.kind === 'slow-drain' &&
-        file.upstreams.find((u) => u.name === f.upstream)?.capacity === undefined
-      )
-        ctx.addIssue({
-          code: 'custom',
-          message: `slow-drain needs a capacity on upstream "${f.upstream}"`,
-          path: ['faults', i, 'kind'],
-        });
-    });
+      ports.set(port, i);
+    }
   });
+  const faults = Array.isArray(raw.faults) ? (raw.faults as unknown[]) : [];
+  faults.forEach((f, i) => {
+    if (f === null || typeof f !== 'object') return;
+    const { upstream, kind } = f as { upstream?: unknown; kind?: unknown };
+    if (typeof upstream !== 'string') return;
+    if (!names.has(upstream)) {
+      const near = suggest(upstream, names);
+      ctx.addIssue({
+        code: 'custom',
+        message: `no upstream named "${upstream}"${near ? ` (did you mean ${near}?)` : ` (upstreams: ${[...names].join(', ')})`}`,
+        path: ['faults', i, 'upstream'],
+      });
+    } else if (kind === 'slow-drain' && capacity.get(upstream) === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `slow-drain needs a capacity on upstream "${upstream}"`,
+        path: ['faults', i, 'kind'],
+      });
+    }
+  });
+}
 
 export type FakeFile = z.output<typeof zFakeFile>;

@@ -19,6 +19,9 @@ import { TrackingScheduler } from './tracking-scheduler.js';
 import type { Decision, PlanSink } from './upstream.js';
 import { FakeUpstream } from './upstream.js';
 
+/** Delay between the last bytes of a mid-body reset and the reset itself. */
+const RESET_FLUSH_MS = 2;
+
 export const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', '::1'];
 
 export interface FakeServerOptions {
@@ -203,6 +206,11 @@ export class FakeServer {
     this.upstream.handle(fake, new HttpExchange(res, this));
   }
 
+  /** @internal Runs `fn` shortly after now, on the tracked scheduler. */
+  afterFlush(fn: () => void): void {
+    this.scheduler.setTimer(RESET_FLUSH_MS, fn);
+  }
+
   /** @internal */
   play(plan: Plan, target: PlayTarget): Playback {
     return playPlan(plan, this.upstream.renderer, this.scheduler, target, this.playOptions);
@@ -254,8 +262,15 @@ class HttpExchange implements PlanSink, PlayTarget {
   abort(how: 'refuse' | 'reset' | 'close'): void {
     const s = this.res.socket;
     if (s === null) return;
-    if (how === 'close') s.destroy();
-    else s.resetAndDestroy();
+    if (how === 'close') {
+      // FIN after the bytes already written: the chunked body is left unterminated.
+      s.end();
+    } else if (this.res.headersSent) {
+      // A reset drops unsent bytes; give the ones written a moment to leave first.
+      this.server.afterFlush(() => s.resetAndDestroy());
+    } else {
+      s.resetAndDestroy();
+    }
   }
 }
 

@@ -23,13 +23,19 @@ export function raw(
   } = {},
 ): Promise<RawResult> {
   return new Promise((resolve) => {
+    let status: number | undefined;
+    let got = '';
     const req = request(
       url,
       { method: opts.method ?? 'GET', headers: opts.headers, agent: false },
       (res) => {
         let body = '';
+        status = res.statusCode;
         res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
+        res.on('data', (c: string) => {
+          body += c;
+          got = body;
+        });
         res.on('end', () => resolve({ status: res.statusCode, body }));
         res.on('close', () => {
           if (!res.complete) resolve({ status: res.statusCode, body, error: 'aborted' });
@@ -43,7 +49,13 @@ export function raw(
       req.setTimeout(opts.timeoutMs, () =>
         req.destroy(Object.assign(new Error('client timeout'), { code: 'CLIENT_TIMEOUT' })),
       );
-    req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      resolve(
+        status === undefined
+          ? { error: err.code ?? err.message }
+          : { status, body: got, error: err.code ?? err.message },
+      ),
+    );
     req.end(opts.body);
   });
 }
