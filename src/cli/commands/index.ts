@@ -3,6 +3,7 @@ import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
 import { registerValidate } from './validate.js';
 import { registerFake } from './fake.js';
+import { registerGateway } from './gateway.js';
 
 /** Each command lives in its own file and registers itself here. */
 export function registerCommands(program: Command): void {
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerValidate(program);
   registerSchema(program);
   registerFake(program);
+  registerGateway(program);
 }

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { createProxy, type Proxy, type ProxyUpstream } from '../../live/proxy/proxy.js';
+import { loadScenario, toGatewayConfig, type Scenario } from '../../scenario/scenario.js';
+import { startFleet, type Fleet } from '../../../fakes/fleet.js';
+
+function port(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('must be a port number 0..65535');
+  return n;
+}
+
+/** Keys come from the environment; a missing one is named, its value never shown anywhere. */
+function upstreamsOf(s: Scenario, fleet: Fleet | null): ProxyUpstream[] {
+  return s.upstreams.map((u, i) => {
+    let apiKey: string | undefined;
+    if (u.apiKeyEnv !== undefined) {
+      apiKey = process.env[u.apiKeyEnv];
+      if (apiKey === undefined || apiKey === '')
+        throw new UsageError(
+          `upstreams[${i}] (${u.name}): environment variable ${u.apiKeyEnv} is not set`,
+        );
+    }
+    const url = u.url ?? fleet?.servers.find((f) => f.upstream.name === u.name)?.url;
+    if (url === undefined) throw new Error(`no fake was started for upstream ${u.name}`);
+    // A fake answers with its own model; only a real upstream's `model` rewrites the request.
+    return { name: u.name, url, apiKey, model: u.url !== undefined ? u.model : undefined };
+  });
+}
+
+/** Upstreams without a `url:` are fakes: start them (and their faults) on loopback. */
+async function startFakes(s: Scenario): Promise<Fleet | null> {
+  const fakes = s.upstreams.filter((u) => u.url === undefined);
+  if (fakes.length === 0) return null;
+  const names = new Set(fakes.map((u) => u.name));
+  return startFleet({
+    seed: s.seed,
+    upstreams: fakes,
+    faults: (s.faults ?? []).filter((f) => names.has(f.upstream)),
+  });
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** `lbsim gateway <file>`: the reference gateway alone, as an OpenAI-compatible proxy on loopback. */
+export function registerGateway(program: Command): void {
+  program
+    .command('gateway')
+    .description(
+      'run the reference gateway of a scenario as an OpenAI-compatible HTTP proxy on 127.0.0.1 (its fake upstreams too), until Ctrl-C',
+    )
+    .argument('<file>', 'scenario YAML (its upstreams: and balancer: sections)')
+    .option('--port <n>', 'listen on this port (default: any free port)', port)
+    .action(async (file: string, opts: { port?: number }) => {
+      if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+      const scenario = loadScenario(file);
+      const gateway = toGatewayConfig(scenario);
+      const active = scenario.balancer?.health?.active;
+      const fleet = await startFakes(scenario);
+      let proxy: Proxy;
+      try {
+        proxy = await createProxy({
+          gateway,
+          upstreams: upstreamsOf(scenario, fleet),
+          port: opts.port ?? 0,
+          seed: String(scenario.seed ?? 1),
+          probe: { method: active?.method ?? 'HEAD', path: active?.path ?? '/v1/models' },
+        });
+      } catch (err) {
+        await fleet?.close();
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE') throw new UsageError(`port ${opts.port} is already in use`);
+        if (code === 'EACCES') throw new UsageError(`port ${opts.port} needs privileges`);
+        if (err instanceof RangeError) throw new UsageError(err.message);
+        throw err;
+      }
+      process.stdout.write(`${JSON.stringify({ url: proxy.url })}\n`);
+      await untilSignal();
+      await proxy.close();
+      await fleet?.close();
+    });
+}
