@@ -7,7 +7,6 @@ import { UpstreamTable } from '../gateway/upstream-table.js';
 import type { Probe } from '../gateway/health/active-checker.js';
 import type { RequestResult } from '../gateway/request.js';
 import { createInvariantMonitor } from '../metrics/invariant-monitor.js';
-import { fanOut } from '../metrics/fan-out.js';
 import { rateBoundOf } from '../metrics/rate-bound.js';
 import { createRecorder, type UpstreamPrice } from '../metrics/recorder.js';
 import type { RunMetrics } from '../metrics/run-metrics.js';
@@ -17,7 +16,8 @@ import { FakeUpstream } from '../../fakes/upstream.js';
 import type { Plan } from '../../fakes/plan.js';
 import type { FakeRequest } from '../../fakes/request.js';
 import { nextArrival, rateSegments } from './arrivals.js';
-import { SimRequest } from './sim-request.js';
+import { RunListener } from './run-listener.js';
+import { InFlight, SimRequest } from './sim-request.js';
 import { SimTransport } from './sim-transport.js';
 
 export interface SimOptions {
@@ -152,7 +152,7 @@ export function runSimulation(scenario: Scenario, options: SimOptions = {}): Sim
     scheduler,
     rng: rng.fork('gateway'),
     transport,
-    listener: fanOut(recorder, monitor),
+    listener: new RunListener(recorder, monitor),
     probe,
   });
   recorder.runStarted(0);
@@ -174,8 +174,7 @@ export function runSimulation(scenario: Scenario, options: SimOptions = {}): Sim
   const keys = Array.from({ length: keyCount }, (_, i) => `user-${i}`);
   const streamShare = load.stream ?? 0;
   let nextId = 0;
-  let inflight = 0;
-  const handles = new Map<number, { cancel(): void }>();
+  const inFlight = new InFlight();
   const makeRequest = (at: number): SimRequest =>
     new SimRequest(
       ++nextId,
@@ -185,27 +184,27 @@ export function runSimulation(scenario: Scenario, options: SimOptions = {}): Sim
       sampleTokens(load.promptTokens, 100, loadRng),
       sampleTokens(load.maxTokens, 0, loadRng),
     );
-  const send = (req: SimRequest, then?: (r: RequestResult) => void): void => {
-    inflight++;
-    let finished = false;
-    const handle = gateway.dispatcher.dispatch(req, (r) => {
-      finished = true;
-      inflight--;
-      handles.delete(req.id);
-      then?.(r);
-    });
-    if (!finished) handles.set(req.id, handle);
+  let onClientDone: ((req: SimRequest) => void) | null = null;
+  const done = (r: RequestResult): void => {
+    const req = r.request as SimRequest;
+    inFlight.remove(req);
+    onClientDone?.(req);
+  };
+  const send = (req: SimRequest): void => {
+    inFlight.add(req);
+    const handle = gateway.dispatcher.dispatch(req, done);
+    if (req.inFlight) req.handle = handle;
   };
 
   gateway.start();
   if ((load.arrival ?? 'poisson') === 'closed') {
     const think = load.think ?? 0;
     const client = (): void => {
-      if (scheduler.now() >= durationMs) return;
-      send(makeRequest(scheduler.now()), () => {
-        if (think > 0) scheduler.setTimer(think, client);
-        else client();
-      });
+      if (scheduler.now() < durationMs) send(makeRequest(scheduler.now()));
+    };
+    onClientDone = () => {
+      if (think > 0) scheduler.setTimer(think, client);
+      else client();
     };
     for (let c = 0; c < (load.clients ?? 1); c++) client();
   } else {
@@ -229,9 +228,10 @@ export function runSimulation(scenario: Scenario, options: SimOptions = {}): Sim
   }
   scheduler.runUntil(durationMs);
   const drainEnd = durationMs + DRAIN_LIMIT_MS;
-  while (inflight > 0 && scheduler.nextDue() <= drainEnd) scheduler.runNext();
-  const cutOff = handles.size;
-  for (const h of [...handles.values()]) h.cancel();
+  onClientDone = null;
+  while (inFlight.size > 0 && scheduler.nextDue() <= drainEnd) scheduler.runNext();
+  const cutOff = inFlight.size;
+  inFlight.cancelAll();
   recorder.runEnded(Math.max(durationMs, scheduler.now()));
   monitor.runEnded(scheduler.now());
   gateway.dispose();

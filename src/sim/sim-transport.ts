@@ -2,7 +2,7 @@ import type { Scheduler, Timer } from '../core/clock.js';
 import type { AttemptCall, Transport } from '../gateway/dispatcher.js';
 import type { AttemptOutcome } from '../gateway/outcome.js';
 import { tokensSent, type Plan, type StreamPlan } from '../../fakes/plan.js';
-import { chatRequest, type FakeRequest } from '../../fakes/request.js';
+import type { FakeRequest } from '../../fakes/request.js';
 import type { FakeUpstream, PlanSink } from '../../fakes/upstream.js';
 import type { SimRequest } from './sim-request.js';
 
@@ -36,16 +36,19 @@ export class SimTransport implements Transport {
     const fake = this.fakes[call.upstream]!;
     const attempt = new SimAttempt(this, call, req);
     call.abort = attempt.abortFn;
-    fake.handle(
-      chatRequest({
-        stream: req.stream,
-        includeUsage: req.stream,
-        promptTokens: req.promptTokens,
-        maxTokens: req.maxTokens,
-        key: String(req.id),
-      }),
-      attempt,
-    );
+    const fakeReq: FakeRequest = {
+      route: 'chat',
+      method: 'POST',
+      target: '/v1/chat/completions',
+      authorization: undefined,
+      badBody: false,
+      stream: req.stream,
+      includeUsage: req.stream,
+      promptTokens: req.promptTokens,
+      maxTokens: req.maxTokens,
+      key: req.fakeKey,
+    };
+    fake.handle(fakeReq, attempt);
   }
 
   /** @internal */
