@@ -143,7 +143,8 @@ class StreamPlayback implements Playback {
     while (this.sent < this.limit) {
       const due = this.startedAt + tokenTime(p, this.sent);
       if (due > now + EARLY_MS) {
-        this.timer = this.scheduler.setTimer(due - now, this.step);
+        // Whole milliseconds: real timers have that resolution, and equal delays share one timer list.
+        this.timer = this.scheduler.setTimer(Math.round(due - now), this.step);
         return;
       }
       this.onLateness?.(Math.max(0, now - due));

@@ -1,0 +1,203 @@
+/**
+ * Fake upstream benchmarks (printed, never asserted):
+ * 1. a healthy fake serving a small non-streaming completion vs a bare node:http server returning
+ *    the same bytes, under the same autocannon settings (autocannon in a child process);
+ * 2. 1,000 concurrent streams at 20 ms inter-token latency: how late chunks are sent (server side,
+ *    against the plan) and arrive (client side, against the stream's first token).
+ */
+import { spawn } from 'node:child_process';
+import { createServer, request } from 'node:http';
+import type { IncomingHttpHeaders, Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { zUpstream } from '../fakes/config.js';
+import { startFakeServer } from '../fakes/server.js';
+
+const BODY = JSON.stringify({ model: 'x', messages: [{ role: 'user', content: 'Say hello.' }] });
+const CONNECTIONS = 50;
+const SECONDS = 5;
+const STREAMS = 1000;
+const GAP_MS = 20;
+const STREAM_MS = 8000;
+
+interface CannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+}
+
+function runNode(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}`))));
+  });
+}
+
+async function cannon(url: string, seconds: number): Promise<CannonResult> {
+  const bin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+  const out = await runNode([
+    bin,
+    '-c',
+    String(CONNECTIONS),
+    '-d',
+    String(seconds),
+    '-m',
+    'POST',
+    '-H',
+    'content-type=application/json',
+    '-b',
+    BODY,
+    '-j',
+    url,
+  ]);
+  return JSON.parse(out) as CannonResult;
+}
+
+function fetchOnce(url: string): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent: false }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(parts) }));
+    });
+    req.on('error', reject);
+    req.end(BODY);
+  });
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+  );
+}
+
+function pct(xs: number[], p: number): number {
+  return xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
+}
+
+function table(title: string, head: string[], rows: string[][]): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) =>
+    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(`\n${title}`);
+  console.log(fmt(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(fmt(r));
+}
+
+async function throughput(): Promise<void> {
+  const fake = await startFakeServer(
+    zUpstream.parse({ name: 'healthy', latency: '0ms', outputTokens: 16 }),
+  );
+  const url = `${fake.url}/chat/completions`;
+  const sample = await fetchOnce(url);
+  const headers = {
+    'content-type': String(sample.headers['content-type']),
+    'content-length': String(sample.headers['content-length']),
+  };
+  const bare = createServer({ keepAlive: true, noDelay: true }, (_req, res) => {
+    res.writeHead(200, headers);
+    res.end(sample.body);
+  });
+  const barePort = await listen(bare);
+  const bareUrl = `http://127.0.0.1:${barePort}/v1/chat/completions`;
+  try {
+    await cannon(bareUrl, 1);
+    await cannon(url, 1);
+    const b = await cannon(bareUrl, SECONDS);
+    const f = await cannon(url, SECONDS);
+    const ratio = f.requests.average / b.requests.average;
+    table(
+      `fakes: non-streaming completion (${sample.body.length} B body), autocannon -c ${CONNECTIONS} -d ${SECONDS}`,
+      ['server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio', 'target'],
+      [
+        [
+          'bare node:http',
+          b.requests.average.toFixed(0),
+          String(b.latency.p50),
+          String(b.latency.p99),
+          String(b.errors + b.non2xx),
+          '1.00',
+          '',
+        ],
+        [
+          'healthy fake',
+          f.requests.average.toFixed(0),
+          String(f.latency.p50),
+          String(f.latency.p99),
+          String(f.errors + f.non2xx),
+          ratio.toFixed(2),
+          `>= 0.80 ${ratio >= 0.8 ? 'ok' : 'MISSED'}`,
+        ],
+      ],
+    );
+  } finally {
+    await new Promise((r) => bare.close(r));
+    await fake.close();
+  }
+}
+
+async function streaming(): Promise<void> {
+  const serverLate: number[] = [];
+  const fake = await startFakeServer(
+    zUpstream.parse({
+      name: 'streaming',
+      stream: { ttft: `${GAP_MS}ms`, itl: `${GAP_MS}ms` },
+      outputTokens: 100,
+    }),
+    { onLateness: (ms) => serverLate.push(ms) },
+  );
+  try {
+    const client = fileURLToPath(new URL('./fakes/stream-client.mjs', import.meta.url));
+    const out = await runNode([
+      client,
+      `${fake.url}/chat/completions`,
+      String(STREAMS),
+      String(STREAM_MS),
+      String(GAP_MS),
+    ]);
+    const c = JSON.parse(out) as {
+      streams: number;
+      errors: number;
+      chunks: number;
+      p50: number;
+      p99: number;
+      max: number;
+    };
+    serverLate.sort((a, b) => a - b);
+    const sp99 = pct(serverLate, 0.99);
+    table(
+      `fakes: ${STREAMS} concurrent streams, ${GAP_MS} ms between tokens, ${STREAM_MS / 1000} s (lateness in ms)`,
+      ['measured at', 'chunks', 'p50', 'p99', 'max', 'target'],
+      [
+        [
+          'server (sent vs plan)',
+          String(serverLate.length),
+          pct(serverLate, 0.5).toFixed(2),
+          sp99.toFixed(2),
+          pct(serverLate, 1).toFixed(2),
+          `p99 <= 5 ${sp99 <= 5 ? 'ok' : 'MISSED'}`,
+        ],
+        [
+          `client (${c.streams} streams, ${c.errors} errors)`,
+          String(c.chunks),
+          c.p50.toFixed(2),
+          c.p99.toFixed(2),
+          c.max.toFixed(2),
+          '',
+        ],
+      ],
+    );
+  } finally {
+    await fake.close();
+  }
+}
+
+export async function run(): Promise<void> {
+  await throughput();
+  await streaming();
+}
