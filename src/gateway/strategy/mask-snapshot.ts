@@ -1,37 +1,43 @@
 /**
  * A copy of a mask and a cheap test of whether a mask passed in later has the same contents, for
- * strategies that cache work per mask. It compares 4 bytes at a time through an Int32Array view
- * of the caller's mask; views are kept for the last two mask objects seen, because a dispatcher
- * passes the same one or two arrays again and again (its live mask, its retry scratch mask).
+ * strategies that cache work per mask. It compares 8 bytes at a time through a Float64Array view
+ * of the caller's mask. A float compare is not a bit compare, but it is safe here: 0/1 bytes
+ * never form a NaN, a NaN only makes equal masks look different (a cache miss), and the one
+ * unequal pair that compares equal, +0 and −0, differs by a 0x80 byte that is ineligible either
+ * way. Views are kept for the last two mask objects seen, because a dispatcher passes the same one
+ * or two arrays again and again (its live mask, its retry scratch mask).
  */
 export class MaskSnapshot {
   /** The snapshot's contents (valid once take() has been called). */
   readonly copy: Uint8Array;
-  private readonly copyWords: Int32Array;
+  private readonly copyWords: Float64Array;
+  private readonly wordCount: number;
   private held = false;
   private maskA: Uint8Array | null = null;
-  private wordsA: Int32Array | null = null;
+  private wordsA: Float64Array | null = null;
   private maskB: Uint8Array | null = null;
-  private wordsB: Int32Array | null = null;
+  private wordsB: Float64Array | null = null;
 
   constructor(readonly n: number) {
-    const buffer = new ArrayBuffer((n + 3) & ~3);
+    const buffer = new ArrayBuffer((n + 7) & ~7);
+    this.wordCount = n >>> 3;
     this.copy = new Uint8Array(buffer, 0, n);
-    this.copyWords = new Int32Array(buffer, 0, n >>> 2);
+    this.copyWords = new Float64Array(buffer, 0, this.wordCount);
   }
 
   /** Whether a snapshot is held and `mask` has exactly its contents. */
   matches(mask: Uint8Array): boolean {
     if (!this.held) return false;
-    const n = this.n;
-    const copy = this.copy;
-    const words = this.wordsOf(mask);
+    const words = mask === this.maskA ? this.wordsA : this.wordsOf(mask);
     let from = 0;
     if (words !== null) {
       const copyWords = this.copyWords;
-      for (let w = 0; w < copyWords.length; w++) if (words[w] !== copyWords[w]) return false;
-      from = copyWords.length << 2;
+      const count = this.wordCount;
+      for (let w = 0; w < count; w++) if (words[w] !== copyWords[w]) return false;
+      from = count << 3;
     }
+    const copy = this.copy;
+    const n = this.n;
     for (let i = from; i < n; i++) if (mask[i] !== copy[i]) return false;
     return true;
   }
@@ -41,8 +47,7 @@ export class MaskSnapshot {
     this.held = true;
   }
 
-  private wordsOf(mask: Uint8Array): Int32Array | null {
-    if (mask === this.maskA) return this.wordsA;
+  private wordsOf(mask: Uint8Array): Float64Array | null {
     if (mask === this.maskB) {
       [this.maskA, this.maskB] = [this.maskB, this.maskA];
       [this.wordsA, this.wordsB] = [this.wordsB, this.wordsA];
@@ -52,8 +57,8 @@ export class MaskSnapshot {
     this.wordsB = this.wordsA;
     this.maskA = mask;
     this.wordsA =
-      mask.byteOffset % 4 === 0 && mask.length >= this.n
-        ? new Int32Array(mask.buffer, mask.byteOffset, this.n >>> 2)
+      mask.byteOffset % 8 === 0 && mask.length >= this.n
+        ? new Float64Array(mask.buffer, mask.byteOffset, this.wordCount)
         : null;
     return this.wordsA;
   }

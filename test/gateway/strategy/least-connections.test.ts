@@ -7,11 +7,26 @@ describeStrategyContract('least-connections', leastConnections, { weighted: true
 
 const stateArb = fc.integer({ min: 1, max: 12 }).chain((n) =>
   fc.record({
-    weights: fc.array(fc.oneof(fc.integer({ min: 1, max: 10 }), fc.constant(0)), {
-      minLength: n,
-      maxLength: n,
-    }),
-    inflight: fc.array(fc.integer({ min: 0, max: 6 }), { minLength: n, maxLength: n }),
+    // integers take the exact-key scan; 0.5, 2.5 and primes whose LCM is too big take the
+    // cross-multiplying one
+    weights: fc.array(
+      fc.oneof(
+        fc.integer({ min: 1, max: 10 }),
+        fc.constant(0),
+        fc.constantFrom(0.5, 2.5, 997, 991, 983),
+      ),
+      {
+        minLength: n,
+        maxLength: n,
+      },
+    ),
+    // a busy floor of 3 keeps idle upstreams (which end the scan early) out of some cases
+    inflight: fc
+      .tuple(
+        fc.constantFrom(0, 3),
+        fc.array(fc.integer({ min: 0, max: 6 }), { minLength: n, maxLength: n }),
+      )
+      .map(([floor, xs]) => xs.map((x) => x + floor)),
     bits: fc.array(fc.constantFrom(0, 1), { minLength: n, maxLength: n }),
     warmup: fc.integer({ min: 0, max: 20 }),
   }),
@@ -58,12 +73,28 @@ describe('least-connections', () => {
     );
   });
 
+  it('ends the scan at an idle upstream only when it is the first idle one in turn', () => {
+    const { table, strategy } = makeHarness(leastConnections, [1, 2, 3, 1]);
+    const mask = maskOf([1, 1, 1, 1]);
+    table.inflight.set([0, 1, 0, 0]);
+    expect([0, 1, 2, 3].map(() => strategy.pick(mask, undefined))).toEqual([0, 2, 3, 0]);
+  });
+
   it('breaks ties in index order starting after the previous pick', () => {
     const { table, strategy } = makeHarness(leastConnections, [1, 1, 1, 1]);
     const mask = maskOf([1, 1, 1, 1]);
     expect([0, 1, 2, 3, 4].map(() => strategy.pick(mask, undefined))).toEqual([0, 1, 2, 3, 0]);
     table.inflight.set([0, 2, 0, 2]);
     expect([0, 1, 2].map(() => strategy.pick(mask, undefined))).toEqual([2, 0, 2]);
+    table.inflight.set([5, 3, 4, 3]);
+    expect([0, 1, 2].map(() => strategy.pick(mask, undefined))).toEqual([3, 1, 3]);
+  });
+
+  it('rotates ties with fractional weights too (the cross-multiplying scan)', () => {
+    const { table, strategy } = makeHarness(leastConnections, [0.5, 1, 2.5, 1]);
+    table.inflight.set([2, 4, 10, 5]); // loads 4, 4, 4, 5
+    const mask = maskOf([1, 1, 1, 1]);
+    expect([0, 1, 2, 3].map(() => strategy.pick(mask, undefined))).toEqual([0, 1, 2, 0]);
   });
 
   it('weighs in-flight: weight 2 with 3 in flight beats weight 1 with 2', () => {
