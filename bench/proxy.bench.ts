@@ -1,0 +1,174 @@
+/**
+ * The proxy benchmark: the same fake upstream, the same load generator (autocannon in its own
+ * process), one run, three targets — the fake directly, lbsim's gateway, and nginx (Debian's
+ * package, one worker, upstream keepalive). Prints requests/s, p50/p99 and the ratios; never
+ * asserts. Knobs: LBSIM_BENCH_SECONDS (default 6), LBSIM_BENCH_CONNECTIONS (default 50),
+ * LBSIM_BENCH_PROFILE=<dir> writes a --cpu-prof of the gateway process there.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { findNginx, writeNginxConfig } from './proxy/nginx.js';
+
+interface LoadResult {
+  rps: number;
+  total: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const compiled = import.meta.url.endsWith('.js');
+
+function child(name: string, args: string[], nodeFlags: string[] = []): ChildProcess {
+  const file = join(here, 'proxy', `${name}${compiled ? '.js' : '.ts'}`);
+  return spawn(
+    process.execPath,
+    [...(compiled ? [] : ['--import', 'tsx']), ...nodeFlags, file, ...args],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+}
+
+function jsonLine<T>(c: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: c.stdout! });
+    rl.once('line', (line) => {
+      rl.close();
+      resolve(JSON.parse(line) as T);
+    });
+    c.once('exit', (code) => reject(new Error(`child exited with ${code} before answering`)));
+  });
+}
+
+function stop(c: ChildProcess): Promise<void> {
+  if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    c.once('exit', () => resolve());
+    c.kill('SIGTERM');
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const sock = connect(port, '127.0.0.1');
+      sock.once('connect', () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+async function load(url: string, seconds: number, connections: number): Promise<LoadResult> {
+  const c = child('load-process', [url, String(seconds), String(connections)]);
+  return jsonLine<LoadResult>(c);
+}
+
+const ms = (v: number): string => `${v.toFixed(2)} ms`;
+
+export async function run(): Promise<void> {
+  const seconds = Number(process.env.LBSIM_BENCH_SECONDS ?? 6);
+  const connections = Number(process.env.LBSIM_BENCH_CONNECTIONS ?? 50);
+  const profileDir = process.env.LBSIM_BENCH_PROFILE;
+  const children: ChildProcess[] = [];
+  let prefix: string | null = null;
+  try {
+    const fakeProc = child('fake-process', []);
+    children.push(fakeProc);
+    const fake = await jsonLine<{ url: string; port: number }>(fakeProc);
+
+    const gwProc = child(
+      'gateway-process',
+      [fake.url],
+      profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir],
+    );
+    children.push(gwProc);
+    const gateway = await jsonLine<{ url: string }>(gwProc);
+
+    const targets: { name: string; url: string }[] = [
+      { name: 'fake directly', url: fake.url },
+      { name: 'lbsim gateway', url: gateway.url },
+    ];
+    const nginxBin = findNginx();
+    let note = '';
+    if (nginxBin !== null) {
+      prefix = mkdtempSync(join(tmpdir(), 'lbsim-nginx-'));
+      const port = await freePort();
+      const conf = writeNginxConfig(prefix, port, fake.port);
+      const ng = spawn(
+        nginxBin,
+        ['-p', prefix, '-c', conf, '-e', join(prefix, 'logs', 'error.log')],
+        {
+          stdio: ['ignore', 'ignore', 'inherit'],
+        },
+      );
+      children.push(ng);
+      await waitForPort(port);
+      targets.push({ name: 'nginx (1 worker)', url: `http://127.0.0.1:${port}/v1` });
+    } else {
+      note = 'nginx: not installed, skipped (apt-get install -y nginx)';
+    }
+
+    const rows: { name: string; r: LoadResult }[] = [];
+    for (const t of targets) {
+      await load(t.url, 1, connections); // warm-up: JIT, pools, keep-alive connections
+      rows.push({ name: t.name, r: await load(t.url, seconds, connections) });
+    }
+
+    console.log(
+      `\nproxy: POST /v1/chat/completions (non-streaming), ${connections} connections, ${seconds} s each, autocannon in its own process`,
+    );
+    const head = ['target', 'req/s', 'p50', 'p99', 'non-2xx', 'errors'];
+    const lines = rows.map(({ name, r }) => [
+      name,
+      r.rps.toFixed(0),
+      ms(r.p50),
+      ms(r.p99),
+      String(r.non2xx),
+      String(r.errors + r.timeouts),
+    ]);
+    const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+    const fmt = (cols: string[]): string =>
+      cols.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+    console.log(fmt(head));
+    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+    for (const l of lines) console.log(fmt(l));
+    const direct = rows[0]!.r;
+    const lbsim = rows[1]!.r;
+    console.log(`lbsim / direct throughput: ${(lbsim.rps / direct.rps).toFixed(2)}`);
+    const nginx = rows[2]?.r;
+    if (nginx !== undefined) {
+      console.log(`nginx / direct throughput: ${(nginx.rps / direct.rps).toFixed(2)}`);
+      console.log(
+        `lbsim / nginx throughput: ${(lbsim.rps / nginx.rps).toFixed(2)} (target >= 1.00); p99 lbsim - nginx: ${(lbsim.p99 - nginx.p99).toFixed(2)} ms (target <= 1 ms)`,
+      );
+    }
+    if (note !== '') console.log(note);
+  } finally {
+    await Promise.all(children.reverse().map(stop));
+    if (prefix !== null) rmSync(prefix, { recursive: true, force: true });
+  }
+}
