@@ -110,7 +110,10 @@ export class PeakEwma implements Strategy {
       const now = this.clock.now();
       const ageA = seen[a] === 1 ? Math.max(now - stamp[a]!, 0) : 0;
       const ageB = seen[b] === 1 ? Math.max(now - stamp[b]!, 0) : 0;
-      // costB·e^(−ageB/τ) < costA·e^(−ageA/τ)
+      // costB·e^(−ageB/τ) < costA·e^(−ageA/τ); when the undecayed order and the ages agree the
+      // answer needs no exp at all.
+      if (ageB >= ageA && costB < costA) return true;
+      if (ageB <= ageA && costB >= costA) return false;
       return costB < costA * Math.exp((ageB - ageA) / config.decayMs);
     }
     return costB < costA;

@@ -1,7 +1,7 @@
-import { consistentHash } from './consistent-hash.js';
+import { CONSISTENT_HASH_DEFAULTS, consistentHash } from './consistent-hash.js';
 import { leastConnections } from './least-connections.js';
 import { p2c } from './p2c.js';
-import { peakEwma } from './peak-ewma.js';
+import { PEAK_EWMA_DEFAULTS, peakEwma } from './peak-ewma.js';
 import { random } from './random.js';
 import { roundRobin } from './round-robin.js';
 import type { Strategy, StrategyContext, StrategyFactory } from './strategy.js';
@@ -24,6 +24,20 @@ export const STRATEGIES: Record<StrategyName, StrategyFactory> = {
   p2c,
   'peak-ewma': peakEwma,
   'consistent-hash': consistentHash,
+};
+
+/**
+ * Every option each strategy takes, with its default (documented on PeakEwmaOptions and
+ * ConsistentHashOptions); any other key is a RangeError from the factory.
+ */
+export const STRATEGY_OPTION_DEFAULTS: Record<StrategyName, Readonly<Record<string, number>>> = {
+  'round-robin': {},
+  'weighted-round-robin': {},
+  random: {},
+  'least-connections': {},
+  p2c: {},
+  'peak-ewma': PEAK_EWMA_DEFAULTS,
+  'consistent-hash': CONSISTENT_HASH_DEFAULTS,
 };
 
 export const STRATEGY_NAMES: readonly StrategyName[] = Object.keys(STRATEGIES) as StrategyName[];

@@ -3,8 +3,8 @@ import type { Rng } from '../../core/rng.js';
 import type { UpstreamTable } from '../upstream-table.js';
 
 /**
- * What a strategy is built from. Weights are configuration: a strategy may precompute from
- * `table.weight` when it is created (random, p2c, peak-ewma and consistent-hash do), so a weight
+ * What a strategy is built from. Weights are configuration: every strategy reads `table.weight`
+ * when it is created and may precompute from it (alias tables, rings, integer keys), so a weight
  * change takes a new strategy. `table.inflight` is read live on every pick.
  */
 export interface StrategyContext {
