@@ -10,7 +10,7 @@ import { formatCount, formatMs, formatPercent, formatRate, formatSloValue } from
  */
 export function escapeMarkdown(s: string): string {
   return s
-    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -58,8 +58,11 @@ export const CLIENT_SCRIPT = String.raw`
     var r = Math.round(s - m * 60);
     return m + ':' + (r < 10 ? '0' : '') + r;
   }
+  // Keeps both ends: a row reads "upstream component", and the component is at the end.
   function truncate(s, n) {
-    return s.length > n ? s.slice(0, n - 1) + '\u2026' : s;
+    if (s.length <= n) return s;
+    var half = Math.floor((n - 1) / 2);
+    return s.slice(0, half) + '\u2026' + s.slice(s.length - half);
   }
 
   function timeAxis(small) {

@@ -35,7 +35,7 @@ h3 { font-size: 14px; margin: 0 0 2px; }
 }
 .card .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; }
 .card .value { font-size: 21px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; font-weight: 650; font-variant-numeric: tabular-nums; }
-.card .note { color: var(--muted); font-size: 12px; }
+.card .note { color: var(--muted); font-size: 12px; overflow-wrap: anywhere; }
 .card.fail { border-color: var(--fail); }
 .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 10px 20px; }
 table { border-collapse: collapse; width: 100%; background: var(--surface); font-variant-numeric: tabular-nums; }
@@ -54,7 +54,7 @@ figure {
 figcaption { color: var(--muted); font-size: 12px; margin-bottom: 6px; }
 .chart { position: relative; height: 230px; }
 .chart.small { height: 160px; }
-.multiples { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 10px; }
+.multiples { display: grid; grid-template-columns: repeat(auto-fit, minmax(250px, 1fr)); gap: 10px; }
 details { background: var(--surface); border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px; }
 summary { cursor: pointer; font-weight: 600; }
 pre { overflow-x: auto; font: 12px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
