@@ -10,7 +10,12 @@ import { createServer, request } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { Rng } from '../src/core/rng.js';
+import { VirtualScheduler } from '../src/core/virtual-scheduler.js';
 import { zUpstream } from '../fakes/config.js';
+import { chatRequest } from '../fakes/request.js';
+import { FakeUpstream } from '../fakes/upstream.js';
+import { measure, printTable } from './harness.js';
 import { startFakeServer } from '../fakes/server.js';
 
 const BODY = JSON.stringify({ model: 'x', messages: [{ role: 'user', content: 'Say hello.' }] });
@@ -197,7 +202,55 @@ async function streaming(): Promise<void> {
   }
 }
 
+/** The model alone, as the simulator calls it: decide a plan, take a slot, release it. */
+export function modelBench(): void {
+  let sink = 0;
+  const counting = {
+    start(): void {
+      sink++;
+    },
+  };
+  const row = (
+    name: string,
+    config: Record<string, unknown>,
+    stream: boolean,
+    faults = [],
+    perMs = 64,
+  ) => {
+    const clock = new VirtualScheduler();
+    const up = new FakeUpstream(zUpstream.parse({ name: 'u', ...config }), clock, new Rng('b'), {
+      faults,
+    });
+    const req = chatRequest({ stream, includeUsage: stream });
+    return {
+      group: 'fake model',
+      name,
+      nsPerOp: measure((n) => {
+        for (let i = 0; i < n; i++) {
+          up.handle(req, counting);
+          if (i % perMs === perMs - 1) clock.advance(1);
+        }
+        clock.runAll();
+      }),
+    };
+  };
+  printTable('fakes: the behaviour model per request (virtual time, no transport)', [
+    row('completion, lognormal, unlimited', { latency: { p50: '50ms', p99: '200ms' } }, false),
+    // 3 arrivals a ms against 64 slots of 20 ms: about 94% busy, a short queue at times.
+    row('completion, capacity 64, 94% busy', { latency: '20ms', capacity: 64 }, false, [], 3),
+    row('stream', {}, true),
+    row('stream, rate limit headers', { rateLimit: { requests: '1000000/s' } }, true),
+    row('completion, 3 faults at 10%', { latency: '5ms' }, false, [
+      { kind: 'error', status: 500, probability: 0.1 },
+      { kind: 'brownout', factor: 2, probability: 0.1 },
+      { kind: 'hang', probability: 0.1 },
+    ] as never),
+  ]);
+  if (sink === -1) console.log('');
+}
+
 export async function run(): Promise<void> {
+  modelBench();
   await throughput();
   await streaming();
 }

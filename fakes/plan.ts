@@ -128,18 +128,21 @@ export function streamServiceMs(
   tokens: number,
   end: StreamEnd,
 ): number {
-  const lastAt = (n: number): number => ttftMs + Math.max(0, n - 1) * itlMs;
   switch (end.kind) {
     case 'done':
     case 'no-done':
     case 'malformed':
-      return lastAt(tokens);
+      return lastTokenAt(ttftMs, itlMs, tokens);
     case 'cut':
     case 'reset':
-      return lastAt(Math.min(end.after, tokens));
+      return lastTokenAt(ttftMs, itlMs, Math.min(end.after, tokens));
     case 'stall':
-      return lastAt(Math.min(end.after, tokens)) + end.stallMs;
+      return lastTokenAt(ttftMs, itlMs, Math.min(end.after, tokens)) + end.stallMs;
   }
+}
+
+function lastTokenAt(ttftMs: number, itlMs: number, n: number): number {
+  return ttftMs + Math.max(0, n - 1) * itlMs;
 }
 
 /** A short label for logs and counters: "200", "429", "refuse", "hang", "reset", "cut", ... */

@@ -217,6 +217,19 @@ export class FakeServer {
   }
 }
 
+const framedCache = new WeakMap<Uint8Array, Buffer>();
+const CRLF = Buffer.from('\r\n');
+
+/** A body chunk in HTTP/1.1 chunked framing; cached, since stream chunks are shared buffers. */
+function framedChunk(chunk: Uint8Array): Buffer {
+  let f = framedCache.get(chunk);
+  if (f === undefined) {
+    f = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, CRLF]);
+    framedCache.set(chunk, f);
+  }
+  return f;
+}
+
 interface ControlMarked extends Socket {
   lbsimControl?: boolean;
 }
@@ -225,6 +238,7 @@ interface ControlMarked extends Socket {
 class HttpExchange implements PlanSink, PlayTarget {
   private playback: Playback | null = null;
   private gone = false;
+  private framed = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -249,10 +263,14 @@ class HttpExchange implements PlanSink, PlayTarget {
   head(status: number, headers: HeaderMap): void {
     this.res.writeHead(status, headers);
     this.res.flushHeaders();
+    this.framed = this.res.chunkedEncoding && this.res.socket !== null;
   }
 
   write(chunk: Uint8Array): void {
-    this.res.write(chunk);
+    // Streams write pre-framed chunks straight to the socket: one write, no per-chunk framing
+    // work in http; res.end() still writes the terminating chunk.
+    if (this.framed) this.res.socket!.write(framedChunk(chunk));
+    else this.res.write(chunk);
   }
 
   end(): void {
