@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { zFault, zUpstream } from '../../fakes/config.js';
 import { STRATEGY_NAMES } from '../gateway/strategy/registry.js';
+import { compareSchema } from '../compare/schema.js';
+import { zSloPhases } from '../slo/schema.js';
 import { zDuration, zPercentage, zRate } from './units-zod.js';
 
 /**
@@ -333,9 +335,9 @@ export const zScenario = z
     faults: z.array(zFault).optional(),
     balancer: zBalancer.optional(),
     load: zLoad,
-    slo: zSlo.optional(),
+    slo: zSlo.extend({ phases: zSloPhases }).optional(),
     metrics: zMetricsOptions.optional(),
-    compare: z.unknown().optional(),
+    compare: compareSchema(zBalancer).optional(),
     target: z.unknown().optional(),
   })
   .superRefine((s, ctx) => {

@@ -1,5 +1,7 @@
 import type { RunMetrics } from '../metrics/run-metrics.js';
 import type { ScenarioSlo } from '../scenario/schema.js';
+import { evaluatePhases } from './phase.js';
+import type { SloPhase } from './schema.js';
 
 /** One SLO check: names and units are part of result.json (times in ms, rates as fractions). */
 export interface SloResult {
@@ -43,8 +45,14 @@ const CHECKS: readonly Check[] = [
   { name: 'ttftP99', op: '<=', actual: (m) => m.summary.ttftMs?.p99 ?? null },
 ];
 
-/** Every SLO the scenario states, in a fixed order, with target, actual and verdict. */
-export function evaluateSlo(slo: ScenarioSlo | undefined, metrics: RunMetrics): SloResult[] {
+/**
+ * Every SLO the scenario states, in a fixed order, with target, actual and verdict; then each
+ * phase's, named "<measure> <phase>".
+ */
+export function evaluateSlo(
+  slo: (ScenarioSlo & { phases?: readonly SloPhase[] | undefined }) | undefined,
+  metrics: RunMetrics,
+): SloResult[] {
   if (slo === undefined) return [];
   const out: SloResult[] = [];
   for (const c of CHECKS) {
@@ -54,5 +62,6 @@ export function evaluateSlo(slo: ScenarioSlo | undefined, metrics: RunMetrics): 
     const pass = actual !== null && (c.op === '<=' ? actual <= target : actual >= target);
     out.push({ name: c.name, op: c.op, target, actual, pass });
   }
+  if (slo.phases !== undefined) out.push(...evaluatePhases(slo.phases, metrics));
   return out;
 }
