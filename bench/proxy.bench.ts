@@ -1,12 +1,13 @@
 /**
  * The proxy benchmark: the same fake upstream, the same load generator (autocannon in its own
  * process), one run, three targets — the fake directly, lbsim's gateway, and nginx (Debian's
- * package, one worker, upstream keepalive). Prints requests/s, p50/p99 and the ratios; never
+ * package, one worker, upstream keepalive) — plus a bare Node proxy as the floor of the Node
+ * stack. Prints requests/s, p50/p99 and the ratios; never
  * asserts. Knobs: LBSIM_BENCH_SECONDS (default 6), LBSIM_BENCH_CONNECTIONS (default 50),
  * LBSIM_BENCH_PROFILE=<dir> writes a --cpu-prof of the gateway process there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -89,6 +90,37 @@ async function load(url: string, seconds: number, connections: number): Promise<
 
 const ms = (v: number): string => `${v.toFixed(2)} ms`;
 
+/** CPU seconds (user + system) a process has used so far, from /proc; NaN where unavailable. */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      return NaN;
+    }
+  }
+  return ticks / 100;
+}
+
+/** The children of `ppid` (nginx's workers), from /proc. */
+function childrenOf(ppid: number): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[1]) === ppid) out.push(Number(d));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
 export async function run(): Promise<void> {
   const seconds = Number(process.env.LBSIM_BENCH_SECONDS ?? 6);
   const connections = Number(process.env.LBSIM_BENCH_CONNECTIONS ?? 50);
@@ -107,10 +139,15 @@ export async function run(): Promise<void> {
     );
     children.push(gwProc);
     const gateway = await jsonLine<{ url: string }>(gwProc);
+    const bareProc = child('bare-proxy-process', [fake.url]);
+    children.push(bareProc);
+    const bare = await jsonLine<{ url: string }>(bareProc);
 
-    const targets: { name: string; url: string }[] = [
-      { name: 'fake directly', url: fake.url },
-      { name: 'lbsim gateway', url: gateway.url },
+    // The processes whose CPU time counts for each target (the fake's is not the proxy's).
+    const targets: { name: string; url: string; pids: number[] }[] = [
+      { name: 'fake directly', url: fake.url, pids: [] },
+      { name: 'lbsim gateway', url: gateway.url, pids: [gwProc.pid!] },
+      { name: 'bare Node proxy', url: bare.url, pids: [bareProc.pid!] },
     ];
     const nginxBin = findNginx();
     let note = '';
@@ -127,26 +164,34 @@ export async function run(): Promise<void> {
       );
       children.push(ng);
       await waitForPort(port);
-      targets.push({ name: 'nginx (1 worker)', url: `http://127.0.0.1:${port}/v1` });
+      targets.push({
+        name: 'nginx (1 worker)',
+        url: `http://127.0.0.1:${port}/v1`,
+        pids: [ng.pid!, ...childrenOf(ng.pid!)],
+      });
     } else {
       note = 'nginx: not installed, skipped (apt-get install -y nginx)';
     }
 
-    const rows: { name: string; r: LoadResult }[] = [];
+    const rows: { name: string; r: LoadResult; cpuUs: number }[] = [];
     for (const t of targets) {
       await load(t.url, 1, connections); // warm-up: JIT, pools, keep-alive connections
-      rows.push({ name: t.name, r: await load(t.url, seconds, connections) });
+      const cpu0 = cpuSeconds(t.pids);
+      const r = await load(t.url, seconds, connections);
+      const cpuUs = t.pids.length === 0 ? NaN : ((cpuSeconds(t.pids) - cpu0) / r.total) * 1e6;
+      rows.push({ name: t.name, r, cpuUs });
     }
 
     console.log(
       `\nproxy: POST /v1/chat/completions (non-streaming), ${connections} connections, ${seconds} s each, autocannon in its own process`,
     );
-    const head = ['target', 'req/s', 'p50', 'p99', 'non-2xx', 'errors'];
-    const lines = rows.map(({ name, r }) => [
+    const head = ['target', 'req/s', 'p50', 'p99', 'proxy CPU/req', 'non-2xx', 'errors'];
+    const lines = rows.map(({ name, r, cpuUs }) => [
       name,
       r.rps.toFixed(0),
       ms(r.p50),
       ms(r.p99),
+      Number.isNaN(cpuUs) ? '-' : `${cpuUs.toFixed(0)} µs`,
       String(r.non2xx),
       String(r.errors + r.timeouts),
     ]);
@@ -159,8 +204,14 @@ export async function run(): Promise<void> {
     const direct = rows[0]!.r;
     const lbsim = rows[1]!.r;
     console.log(`lbsim / direct throughput: ${(lbsim.rps / direct.rps).toFixed(2)}`);
-    const nginx = rows[2]?.r;
+    console.log(
+      `lbsim / bare Node proxy throughput: ${(lbsim.rps / rows[2]!.r.rps).toFixed(2)}; CPU per request: ${(rows[1]!.cpuUs / rows[2]!.cpuUs).toFixed(2)}`,
+    );
+    const nginx = rows[3]?.r;
+    const cpuRatio = rows[3] !== undefined ? rows[1]!.cpuUs / rows[3].cpuUs : NaN;
     if (nginx !== undefined) {
+      if (!Number.isNaN(cpuRatio))
+        console.log(`lbsim / nginx CPU per request: ${cpuRatio.toFixed(2)} (load-independent)`);
       console.log(`nginx / direct throughput: ${(nginx.rps / direct.rps).toFixed(2)}`);
       console.log(
         `lbsim / nginx throughput: ${(lbsim.rps / nginx.rps).toFixed(2)} (target >= 1.00); p99 lbsim - nginx: ${(lbsim.p99 - nginx.p99).toFixed(2)} ms (target <= 1 ms)`,
