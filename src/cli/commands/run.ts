@@ -8,6 +8,7 @@ import { parseDuration, UnitError } from '../../core/units.js';
 import { terminalSummary } from '../../report/terminal.js';
 import { buildResult, type RunMeta, type RunResult } from '../../run/result.js';
 import { loadScenario } from '../../scenario/scenario.js';
+import { runLiveFile } from '../../live/engine/run-live-file.js';
 import { runSimulation } from '../../sim/engine.js';
 import { evaluateSlo } from '../../slo/evaluate.js';
 import { VERSION } from '../version.js';
@@ -18,6 +19,7 @@ export interface RunOptions {
   out?: string | undefined;
   duration?: string | undefined;
   quiet?: boolean | undefined;
+  allowRemote?: boolean | undefined;
 }
 
 /** Writes a file whole or not at all: a failed run never leaves half a result. */
@@ -56,13 +58,22 @@ function outDirFor(file: string, o: RunOptions, many: boolean): string {
 }
 
 /** Runs one scenario file; returns its result (written to disk) or throws on bad input. */
-export function runFile(file: string, o: RunOptions, many: boolean): RunResult {
+export function runFile(
+  file: string,
+  o: RunOptions,
+  many: boolean,
+): RunResult | Promise<RunResult> {
   const opts = checkOptions(o);
   const scenario = loadScenario(file);
   if (o.mode === 'live') {
-    throw new UsageError(
-      '--mode live is not available in this build yet; run without --mode for the simulator',
-    );
+    return runLiveFile(file, scenario, {
+      seed: opts.seed,
+      durationMs: opts.durationMs,
+      allowRemote: o.allowRemote,
+      quiet: o.quiet,
+      outDir: outDirFor(file, o, many),
+      version: VERSION,
+    });
   }
   const showProgress = !o.quiet && process.stderr.isTTY === true;
   const bar = showProgress
@@ -118,10 +129,14 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'output directory (default reports/<scenario file name>)')
     .option('--duration <duration>', "override the scenario's duration, e.g. 30s")
     .option('--quiet', 'print nothing but errors')
-    .action((files: string[], o: RunOptions) => {
+    .option(
+      '--allow-remote',
+      "live: let the scenario's target be another machine (lbsim sends it real load)",
+    )
+    .action(async (files: string[], o: RunOptions) => {
       checkOptions(o);
       let pass = true;
-      for (const f of files) pass = runFile(f, o, files.length > 1).pass && pass;
+      for (const f of files) pass = (await runFile(f, o, files.length > 1)).pass && pass;
       if (!pass) process.exitCode = 1;
     });
 }

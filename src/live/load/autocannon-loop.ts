@@ -66,9 +66,7 @@ export class AutocannonLoop implements LoadLoop {
     this.t0 = t0;
     return new Promise((resolve) => {
       this.finish = resolve;
-      this.startTimer = this.scheduler.setTimer(this.t0 - this.scheduler.now(), () =>
-        this.start(),
-      );
+      this.startTimer = this.scheduler.setTimer(this.t0 - this.scheduler.now(), () => this.start());
     });
   }
 

@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
-import { Pool } from 'undici';
 import type { Scheduler, Timer } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
 import type { EventSink, LoadLoop } from './load-loop.js';
+import { IdleClients } from './idle-clients.js';
 import { RequestMaker } from './request-mix.js';
 import { sendRequest, type SendContext } from './send.js';
 import type { ClosedLoopSpec, GeneratorStats, LoadSpec } from './types.js';
@@ -15,7 +15,7 @@ import type { ClosedLoopSpec, GeneratorStats, LoadSpec } from './types.js';
 export class ClosedLoop implements LoadLoop {
   private readonly c: ClosedLoopSpec;
   private readonly maker: RequestMaker;
-  private readonly pool: Pool;
+  private readonly pool: IdleClients;
   private readonly abort = new AbortController();
   private readonly ctx: SendContext;
   private readonly timers = new Set<Timer>();
@@ -38,14 +38,8 @@ export class ClosedLoop implements LoadLoop {
     // One listener per request in flight.
     setMaxListeners(0, this.abort.signal);
     const url = new URL(spec.url);
-    this.pool = new Pool(url.origin, {
-      connections: this.c.clients,
-      pipelining: 1,
-      keepAliveTimeout: 10_000,
-      connect: { noDelay: true },
-    });
+    this.pool = new IdleClients(url.origin);
     this.ctx = {
-      dispatcher: this.pool,
       path: `${url.pathname.replace(/\/+$/, '')}/chat/completions`,
       clock: scheduler,
       t0: 0,
@@ -108,7 +102,9 @@ export class ClosedLoop implements LoadLoop {
     this.inflight++;
     this.stats.sent++;
     this.emit({ k: 's', id: req.id, t: from - this.t0, stream: req.stream });
-    void sendRequest(this.ctx, req, from).then((end) => {
+    const conn = this.pool.acquire();
+    void sendRequest(this.ctx, conn, req, from).then((end) => {
+      this.pool.release(conn);
       this.inflight--;
       this.emit(end);
       if (this.sending) {

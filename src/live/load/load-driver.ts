@@ -1,7 +1,13 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ClientEvent, ControlMessage, GeneratorStats, LoadSpec, WorkerMessage } from './types.js';
+import type {
+  ClientEvent,
+  ControlMessage,
+  GeneratorStats,
+  LoadSpec,
+  WorkerMessage,
+} from './types.js';
 
 /** The load generator as the engine sees it: it runs in its own thread and reports events. */
 export interface LoadDriver {

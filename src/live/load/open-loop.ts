@@ -1,9 +1,9 @@
 import { setMaxListeners } from 'node:events';
-import { Pool } from 'undici';
 import type { Scheduler, Timer } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
 import { nextArrival, rateSegments, type RateSegment } from '../../sim/arrivals.js';
 import type { EventSink, LoadLoop } from './load-loop.js';
+import { IdleClients } from './idle-clients.js';
 import { RequestMaker } from './request-mix.js';
 import { sendRequest, type SendContext } from './send.js';
 import type { GeneratorStats, LoadSpec, OpenLoopSpec } from './types.js';
@@ -22,7 +22,7 @@ export class OpenLoop implements LoadLoop {
   private readonly segments: RateSegment[];
   private readonly rng: Rng;
   private readonly maker: RequestMaker;
-  private readonly pool: Pool;
+  private readonly pool: IdleClients;
   private readonly abort = new AbortController();
   private readonly ctx: SendContext;
   private next = 0;
@@ -47,14 +47,8 @@ export class OpenLoop implements LoadLoop {
     // One listener per request in flight.
     setMaxListeners(0, this.abort.signal);
     const url = new URL(spec.url);
-    this.pool = new Pool(url.origin, {
-      connections: spec.maxInflight,
-      pipelining: 1,
-      keepAliveTimeout: 10_000,
-      connect: { noDelay: true },
-    });
+    this.pool = new IdleClients(url.origin);
     this.ctx = {
-      dispatcher: this.pool,
       path: `${url.pathname.replace(/\/+$/, '')}/chat/completions`,
       clock: scheduler,
       t0: 0,
@@ -131,7 +125,9 @@ export class OpenLoop implements LoadLoop {
     this.inflight++;
     this.stats.sent++;
     this.emit({ k: 's', id: req.id, t: intended, stream: req.stream });
-    void sendRequest(this.ctx, req, this.t0 + intended).then((end) => {
+    const conn = this.pool.acquire();
+    void sendRequest(this.ctx, conn, req, this.t0 + intended).then((end) => {
+      this.pool.release(conn);
       this.inflight--;
       this.emit(end);
       this.settle();

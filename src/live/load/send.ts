@@ -6,7 +6,6 @@ import { SseReader, usageOf } from './sse-reader.js';
 import type { ClientEnd } from './types.js';
 
 export interface SendContext {
-  dispatcher: Dispatcher;
   /** Path of the chat endpoint, e.g. /v1/chat/completions */
   path: string;
   clock: Clock;
@@ -16,7 +15,10 @@ export interface SendContext {
   signal: AbortSignal;
 }
 
-function header(h: Record<string, string | string[] | undefined>, name: string): string | undefined {
+function header(
+  h: Record<string, string | string[] | undefined>,
+  name: string,
+): string | undefined {
   const v = h[name];
   return Array.isArray(v) ? v[0] : v;
 }
@@ -28,6 +30,7 @@ function header(h: Record<string, string | string[] | undefined>, name: string):
  */
 export async function sendRequest(
   ctx: SendContext,
+  dispatcher: Dispatcher,
   req: PlannedRequest,
   from: number,
 ): Promise<ClientEnd> {
@@ -44,7 +47,7 @@ export async function sendRequest(
   };
   let streamStarted = false;
   try {
-    const res = await ctx.dispatcher.request({
+    const res = await dispatcher.request({
       path: ctx.path,
       method: 'POST',
       headers: req.headers,

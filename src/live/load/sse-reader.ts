@@ -69,8 +69,9 @@ export class SseReader {
 /** Usage of a whole (non-streaming) JSON answer. */
 export function usageOf(body: string): { prompt?: number; completion?: number } {
   try {
-    const u = (JSON.parse(body) as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } })
-      .usage;
+    const u = (
+      JSON.parse(body) as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }
+    ).usage;
     if (u == null) return {};
     return {
       ...(typeof u.prompt_tokens === 'number' ? { prompt: u.prompt_tokens } : {}),

@@ -22,7 +22,9 @@ export interface OpenLoopSpec {
   kind: 'open';
   arrival: ArrivalKind;
   rate: number | undefined;
-  stages: readonly { duration: number; rate?: number | undefined; target?: number | undefined }[] | undefined;
+  stages:
+    | readonly { duration: number; rate?: number | undefined; target?: number | undefined }[]
+    | undefined;
   /** A send later than this behind its intended time counts as late (ms). */
   lateToleranceMs: number;
 }
@@ -109,5 +111,4 @@ export type WorkerMessage =
 /** Main → worker messages. */
 export type ControlMessage =
   /** Load time 0 falls at `t0` (epoch ms, realClock). */
-  | { type: 'start'; t0: number }
-  | { type: 'stop'; graceMs: number };
+  { type: 'start'; t0: number } | { type: 'stop'; graceMs: number };

@@ -1,0 +1,126 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { wallClockIso } from '../../core/real-scheduler.js';
+import { terminalSummary } from '../../report/terminal.js';
+import { buildResult, type RunMeta, type RunResult } from '../../run/result.js';
+import type { Scenario } from '../../scenario/schema.js';
+import { evaluateSlo } from '../../slo/evaluate.js';
+import type { GeneratorStats } from '../load/types.js';
+import { onInterrupt } from './interrupt.js';
+import { runLive } from './live-engine.js';
+
+export interface LiveFileOptions {
+  seed?: string | undefined;
+  durationMs?: number | undefined;
+  allowRemote?: boolean | undefined;
+  quiet?: boolean | undefined;
+  outDir: string;
+  version: string;
+}
+
+/** result.json of a live run: the simulator's shape, plus how the load generator kept up. */
+export interface LiveResult extends RunResult {
+  generator: GeneratorStats | null;
+  interrupted: boolean;
+}
+
+/** The run was stopped by Ctrl-C; its partial result has been written. */
+export class InterruptedError extends Error {
+  readonly exitCode = 130;
+  constructor(readonly dir: string) {
+    super(`the partial result is in ${join(dir, 'result.json')}`);
+    this.name = 'Interrupted';
+  }
+}
+
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+/** The generator was the limit, not the system under test: the numbers understate the load. */
+export function generatorWarning(g: GeneratorStats | null): string | null {
+  if (g === null) return 'warning: the load generator did not report; the load may be incomplete';
+  const parts: string[] = [];
+  if (g.lateSends > 0)
+    parts.push(
+      `${g.lateSends} sends later than ${g.lateToleranceMs} ms (worst ${Math.round(g.maxLagMs)} ms)`,
+    );
+  if (g.droppedSends > 0)
+    parts.push(`${g.droppedSends} sends dropped at ${g.maxInflight} in flight`);
+  if (parts.length === 0) return null;
+  return `warning: the load generator fell behind: ${parts.join(', ')}; the offered load was lower than the scenario's`;
+}
+
+/** `lbsim run --mode live` for one scenario: runs it, writes result.json and meta.json, prints the summary. */
+export async function runLiveFile(
+  file: string,
+  scenario: Scenario,
+  o: LiveFileOptions,
+): Promise<LiveResult> {
+  const showProgress = !o.quiet && process.stderr.isTTY === true;
+  const bar = showProgress
+    ? new SingleBar({
+        format: `${scenario.name ?? basename(file)} [{bar}] {percentage}% (live, {value}/{total} s)`,
+        clearOnComplete: true,
+        stream: process.stderr,
+      })
+    : null;
+  const interrupt = onInterrupt();
+  let run;
+  try {
+    const durationS = Math.ceil((o.durationMs ?? scenario.duration) / 1000);
+    bar?.start(durationS, 0);
+    run = await runLive(scenario, {
+      seed: o.seed,
+      durationMs: o.durationMs,
+      allowRemote: o.allowRemote,
+      signal: interrupt.signal,
+      onProgress: bar === null ? undefined : (t) => bar.update(Math.floor(t / 1000)),
+    });
+  } finally {
+    bar?.stop();
+    interrupt.dispose();
+  }
+  const base = buildResult(
+    {
+      name: scenario.name ?? basename(file),
+      file: basename(file),
+      seed: run.seed,
+      mode: 'live',
+      durationMs: run.durationMs,
+    },
+    run.metrics,
+    evaluateSlo(scenario.slo, run.metrics),
+  );
+  const result: LiveResult = {
+    ...base,
+    pass: base.pass && !run.interrupted,
+    generator: run.generator,
+    interrupted: run.interrupted,
+  };
+  mkdirSync(o.outDir, { recursive: true });
+  writeAtomically(join(o.outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  const meta: RunMeta = {
+    lbsimVersion: o.version,
+    createdAt: wallClockIso(),
+    node: process.version,
+  };
+  writeAtomically(join(o.outDir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  if (!o.quiet) {
+    process.stdout.write(`${terminalSummary(result)}\n`);
+    const g = run.generator;
+    if (g !== null)
+      process.stdout.write(
+        `load: ${g.driver}, ${g.sent} sent, worst lag ${Math.round(g.maxLagMs)} ms, ${g.cutOff} cut off at the end\n`,
+      );
+    process.stdout.write('live run: timings are real and vary between runs\n');
+    process.stdout.write(`wrote ${join(o.outDir, 'result.json')}\n\n`);
+  }
+  const warning = generatorWarning(run.generator);
+  if (warning !== null && run.generator !== null) process.stderr.write(`lbsim: ${warning}\n`);
+  if (run.interrupted) throw new InterruptedError(o.outDir);
+  return result;
+}
