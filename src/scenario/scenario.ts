@@ -139,7 +139,8 @@ export function toGatewayConfig(s: Scenario): GatewayConfig {
         limit: u.limit === undefined ? undefined : toLimiterConfig(u.limit),
       }),
     ),
-    strategy:
+    strategy: withPrices(
+      s,
       typeof strategy === 'string'
         ? { name: strategy }
         : {
@@ -149,8 +150,10 @@ export function toGatewayConfig(s: Scenario): GatewayConfig {
               failurePenaltyMs: strategy.failurePenalty,
               defaultCostMs: strategy.defaultCost,
               virtualNodes: strategy.virtualNodes,
+              latencyBoundMs: strategy.latencyBound,
             }),
           },
+    ),
     panicThreshold: b.panicThreshold,
     health:
       b.health === undefined
@@ -186,6 +189,12 @@ export function toGatewayConfig(s: Scenario): GatewayConfig {
           },
     streaming: { firstTokenMs: b.timeouts?.firstToken, idleMs: b.timeouts?.idle },
   };
+}
+
+/** The cost-aware strategy ranks by the upstreams' prices; no other strategy takes them. */
+function withPrices(s: Scenario, c: GatewayConfig['strategy']): GatewayConfig['strategy'] {
+  if (c.name !== 'cheapest') return c;
+  return { ...c, options: { ...c.options, prices: s.upstreams.map((u) => u.price ?? null) } };
 }
 
 /** Drops keys whose value is undefined, so component defaults apply. */

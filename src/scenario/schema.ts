@@ -32,6 +32,11 @@ const zStrategy = z.union([
     virtualNodes: count(1)
       .optional()
       .describe('consistent-hash: ring points per unit of weight (default 160)'),
+    latencyBound: zDuration
+      .optional()
+      .describe(
+        'cheapest: an upstream whose latency EWMA is above this is passed over (default 1s; decay, failurePenalty and defaultCost apply too)',
+      ),
   }),
 ]);
 
