@@ -1,3 +1,4 @@
+import { CHEAPEST_DEFAULTS, cheapest } from './cheapest.js';
 import { CONSISTENT_HASH_DEFAULTS, consistentHash } from './consistent-hash.js';
 import { leastConnections } from './least-connections.js';
 import { p2c } from './p2c.js';
@@ -14,7 +15,8 @@ export type StrategyName =
   | 'least-connections'
   | 'p2c'
   | 'peak-ewma'
-  | 'consistent-hash';
+  | 'consistent-hash'
+  | 'cheapest';
 
 export const STRATEGIES: Record<StrategyName, StrategyFactory> = {
   'round-robin': roundRobin,
@@ -24,6 +26,7 @@ export const STRATEGIES: Record<StrategyName, StrategyFactory> = {
   p2c,
   'peak-ewma': peakEwma,
   'consistent-hash': consistentHash,
+  cheapest,
 };
 
 /**
@@ -38,6 +41,7 @@ export const STRATEGY_OPTION_DEFAULTS: Record<StrategyName, Readonly<Record<stri
   p2c: {},
   'peak-ewma': PEAK_EWMA_DEFAULTS,
   'consistent-hash': CONSISTENT_HASH_DEFAULTS,
+  cheapest: CHEAPEST_DEFAULTS,
 };
 
 export const STRATEGY_NAMES: readonly StrategyName[] = Object.keys(STRATEGIES) as StrategyName[];
