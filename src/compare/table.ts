@@ -1,6 +1,8 @@
 import pc from 'picocolors';
 import type { CompareResult } from '../report/compare-types.js';
 import { compareRows } from '../report/compare-rows.js';
+import { formatSloValue } from '../report/format.js';
+import { sloMeasure } from '../slo/phase.js';
 
 type Colors = Pick<typeof pc, 'green' | 'red' | 'bold' | 'dim'>;
 
@@ -49,7 +51,10 @@ export function compareTable(c: CompareResult, colors: Colors = pc): string {
     const broken = v.result.invariants.filter((i) => !i.pass);
     if (failed.length === 0 && broken.length === 0) continue;
     const what = [
-      ...failed.map((x) => `${x.name} ${x.op} ${x.target}, actual ${x.actual ?? 'never'}`),
+      ...failed.map((x) => {
+        const m = sloMeasure(x.name);
+        return `${x.name} ${x.op} ${formatSloValue(m, x.target)}, actual ${formatSloValue(m, x.actual)}`;
+      }),
       ...broken.map((i) => `invariant ${i.name} (${i.violations} violations)`),
     ];
     lines.push(`${colors.red(v.name)}: ${what.join('; ')}`);
