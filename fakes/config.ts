@@ -166,8 +166,8 @@ const faultShapes = {
   'no-done': { ...chance },
   /** Down for `down`, up for `up`, repeatedly, starting down. */
   flap: { ...common, up: zMs, down: zMs },
-  /** Capacity shrinks linearly to `to` (default 0) over the fault's `for`: queues grow, then 503s. */
-  'slow-drain': { ...common, to: z.number().int().min(0).optional() },
+  /** Capacity shrinks linearly to `to` (default 0) over `over`, and stays there until the fault ends. */
+  'slow-drain': { ...common, over: zMs, to: z.number().int().min(0).optional() },
 } as const;
 
 export type FaultKind = keyof typeof faultShapes;
@@ -222,19 +222,15 @@ export type FaultSpec = { at?: number | undefined; for?: number | undefined } & 
   | { kind: 'malformed'; probability?: number | undefined; chunk: number }
   | { kind: 'no-done'; probability?: number | undefined }
   | { kind: 'flap'; up: number; down: number }
-  | { kind: 'slow-drain'; to?: number | undefined }
+  | { kind: 'slow-drain'; over: number; to?: number | undefined }
 );
 
 /** A fault aimed at one upstream, as written under `faults:`. */
 export type FaultConfig = FaultSpec & { upstream: string };
 
 const checkSlowDrain = (f: { kind: string; for?: number | undefined }, ctx: z.RefinementCtx) => {
-  if (f.kind === 'slow-drain' && f.for === undefined)
-    ctx.addIssue({
-      code: 'custom',
-      message: 'slow-drain needs `for` (the time it takes to drain)',
-      path: ['for'],
-    });
+  if (f.kind === 'slow-drain' && !((f as unknown as { over: number }).over > 0))
+    ctx.addIssue({ code: 'custom', message: 'over must be > 0', path: ['over'] });
   if (f.kind === 'flap') {
     const v = f as unknown as { up: number; down: number };
     if (!(v.up > 0 && v.down > 0))

@@ -56,7 +56,7 @@ function bare(spec: FaultSpec): Behaviour {
     case 'flap':
       return new Flap(spec.up, spec.down);
     case 'slow-drain':
-      return new SlowDrain(spec.for ?? 0, spec.to ?? 0);
+      return new SlowDrain(spec.over, spec.to ?? 0);
     default:
       return assertNever(spec, 'fault kind');
   }

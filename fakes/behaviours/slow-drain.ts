@@ -3,7 +3,8 @@ import type { Behaviour } from './behaviour.js';
 
 /**
  * A node being drained while still in rotation: its capacity shrinks linearly from the
- * configured value to `to` over `overMs`, so its queue grows and then it answers overloaded.
+ * configured value to `to` over `overMs` (then stays there until the fault ends), so its queue
+ * grows and then it answers overloaded.
  */
 export class SlowDrain implements Behaviour {
   readonly stage = 'shape';
@@ -13,7 +14,7 @@ export class SlowDrain implements Behaviour {
     private readonly overMs: number,
     private readonly to = 0,
   ) {
-    checkPositive('slow-drain.for', overMs);
+    checkPositive('slow-drain.over', overMs);
     checkInteger('slow-drain.to', to, 0);
   }
   decide(): null {

@@ -196,7 +196,7 @@ describe('flapping, slow drain and the timeline', () => {
 
   it('slow drain shrinks capacity over its window, so requests queue and then overflow', () => {
     const { up, clock, sink } = virtualUpstream({ capacity: 10, queue: 1, latency: '1s' }, [
-      { kind: 'slow-drain', for: 10_000 },
+      { kind: 'slow-drain', over: 10_000 },
     ]);
     clock.advance(5000);
     for (let i = 0; i < 8; i++) up.handle(chat(), sink);
@@ -220,13 +220,14 @@ describe('flapping, slow drain and the timeline', () => {
     expect(up.activeFaults).toHaveLength(0);
   });
 
-  it('the faults: schema refuses unknown keys and kinds, and needs `for` on slow-drain', () => {
+  it('the faults: schema refuses unknown keys and kinds, and needs `over` on slow-drain', () => {
     expect(zFault.safeParse({ upstream: 'a', kind: 'down', at: '1s', for: '2s' }).success).toBe(
       true,
     );
     expect(zFault.safeParse({ upstream: 'a', kind: 'down', severity: 3 }).success).toBe(false);
     expect(zFault.safeParse({ upstream: 'a', kind: 'explode' }).success).toBe(false);
     expect(zFault.safeParse({ upstream: 'a', kind: 'slow-drain' }).success).toBe(false);
+    expect(zFault.safeParse({ upstream: 'a', kind: 'slow-drain', over: '10s' }).success).toBe(true);
     expect(
       zFault.safeParse({ upstream: 'a', kind: 'flap', up: '1s', down: '1s', probability: '5%' })
         .success,
