@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -67,7 +67,8 @@ faults:
 
 describe('lbsim fake', () => {
   it('prints one JSON line per upstream, serves until SIGINT, then exits 0 and closes its ports', async () => {
-    const p = lbsim('fake', file('ok.yaml', SCENARIO));
+    const logFile = join(dir, 'requests.ndjson');
+    const p = lbsim('fake', file('ok.yaml', SCENARIO), '--log', logFile);
     const [a, b] = (await p.lines(2)).map((l) => JSON.parse(l) as { name: string; url: string });
     expect(a).toEqual({
       name: 'primary',
@@ -84,6 +85,15 @@ describe('lbsim fake', () => {
     p.child.kill('SIGINT');
     expect(await p.exit).toBe(0);
     expect((await raw(`${a!.url}/models`)).error).toBe('ECONNREFUSED');
+    const log = readFileSync(logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(log.map((l) => [l.upstream, l.outcome])).toEqual([
+      ['primary', '200'],
+      ['primary', '401'],
+      ['backup', '503'],
+    ]);
   });
 
   it('numbers ports from --port-base and stops on SIGTERM too', async () => {
