@@ -5,8 +5,24 @@ import { parseScenario } from '../../src/scenario/scenario.js';
 import { runSimulation } from '../../src/sim/engine.js';
 import { evaluateSlo } from '../../src/slo/evaluate.js';
 
-/** Runs a scenario given as YAML text in the simulator, in-process, and builds its result. */
+const cache = new Map<string, RunResult>();
+
+/**
+ * Runs a scenario given as YAML text in the simulator, in-process, and builds its result; the same
+ * text is simulated once per test file (callers get a copy they may change).
+ */
 export function simulate(yaml: string, file = 'test.yaml'): RunResult {
+  const key = `${file}\n${yaml}`;
+  let r = cache.get(key);
+  if (r === undefined) {
+    r = simulateUncached(yaml, file);
+    cache.set(key, r);
+  }
+  return structuredClone(r);
+}
+
+/** A fresh simulation, for tests of determinism. */
+export function simulateUncached(yaml: string, file = 'test.yaml'): RunResult {
   const scenario = parseScenario(file, yaml);
   const run = runSimulation(scenario);
   return buildResult(

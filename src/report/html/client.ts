@@ -78,7 +78,7 @@ export const CLIENT_SCRIPT = String.raw`
 
   // Overlapping fault windows would print their labels on top of each other: stagger them.
   var rows = Math.min(data.faults.length, 3);
-  function annotations(markers, small) {
+  function annotations(markers, noBoxLabel) {
     var out = {};
     data.faults.forEach(function (f, i) {
       out['fault' + i] = {
@@ -87,9 +87,10 @@ export const CLIENT_SCRIPT = String.raw`
         xMax: f.to,
         backgroundColor: faultFill,
         borderWidth: 0,
-        drawTime: 'beforeDatasetsDraw',
+        // Over the data: stacked areas would hide a window drawn beneath them.
+        drawTime: 'afterDatasetsDraw',
         label: {
-          display: !small,
+          display: !noBoxLabel,
           content: f.label,
           position: { x: 'center', y: 'start' },
           yAdjust: (i % 3) * 15,
@@ -241,7 +242,8 @@ export const CLIENT_SCRIPT = String.raw`
               }
             }
           },
-          annotation: { annotations: annotations(spec.markers, false) }
+          // Rows fill the chart: a window's label would sit on the first row, so leave it out.
+          annotation: { annotations: annotations(spec.markers, true) }
         }
       }
     };
