@@ -247,36 +247,24 @@ export class Dispatcher {
 
   /** Picks an upstream for the flight's next attempt, or -1. Prefers upstreams not yet tried. */
   private pick(flight: Flight): number {
-    const { availability, strategy, upstreamLimiters, breakers, scheduler } = this.p;
-    const base = availability.mask;
-    let mask = base;
-    const { tried, avoid } = flight;
-    if (tried !== null || avoid !== null) {
-      mask = this.scratch;
-      mask.set(base);
-      if (avoid !== null) for (const u of avoid) mask[u] = 0;
-      let any = false;
-      if (tried !== null) for (const u of tried) mask[u] = 0;
-      for (let i = 0; i < mask.length && !any; i++) any = mask[i] === 1;
-      if (!any) {
-        // Nowhere new to go: allow the ones already tried, never the avoided ones.
-        mask.set(base);
-        if (avoid !== null) for (const u of avoid) mask[u] = 0;
-      }
-    }
+    const { strategy, upstreamLimiters, breakers, scheduler, table } = this.p;
+    let refused: number[] | null = null;
+    let mask = this.candidates(flight, null);
     // An upstream over its own rate limit, or whose breaker refuses, is skipped for this pick.
-    for (let tries = 0; tries < mask.length; tries++) {
+    // Refusals can change the availability mask itself (a half-open breaker whose probe slots are
+    // now full lets the backups in), so the candidates are rebuilt from it after each one.
+    for (let tries = 0; tries <= table.n; tries++) {
       const u = strategy.pick(mask, flight.request.key);
       if (u < 0) return -1;
       const limiter = upstreamLimiters[u];
       const breaker = breakers[u];
-      if (limiter != null && limiter.tryAcquire(scheduler.now()) > 0) {
-        mask = this.exclude(mask, u);
-        continue;
-      }
-      const permit = breaker != null ? breaker.tryAcquire() : 0;
-      if (permit < 0) {
-        mask = this.exclude(mask, u);
+      let permit = 0;
+      if (
+        (limiter != null && limiter.tryAcquire(scheduler.now()) > 0) ||
+        (permit = breaker != null ? breaker.tryAcquire() : 0) < 0
+      ) {
+        (refused ??= []).push(u);
+        mask = this.candidates(flight, refused);
         continue;
       }
       this.pickedPermit = permit;
@@ -285,12 +273,30 @@ export class Dispatcher {
     return -1;
   }
 
-  private exclude(mask: Uint8Array, u: number): Uint8Array {
-    if (mask !== this.scratch) {
-      this.scratch.set(mask);
-      mask = this.scratch;
+  /**
+   * The availability mask less what this flight must not use: upstreams refused during this pick,
+   * upstreams whose Retry-After exceeded the cap (`avoid`), and — while any other is left —
+   * upstreams already tried.
+   */
+  private candidates(flight: Flight, refused: number[] | null): Uint8Array {
+    const base = this.p.availability.mask;
+    const { tried, avoid } = flight;
+    if (tried === null && avoid === null && refused === null) return base;
+    const mask = this.scratch;
+    mask.set(base);
+    if (avoid !== null) for (const u of avoid) mask[u] = 0;
+    if (refused !== null) for (const u of refused) mask[u] = 0;
+    if (tried !== null) {
+      for (const u of tried) mask[u] = 0;
+      let any = false;
+      for (let i = 0; i < mask.length && !any; i++) any = mask[i] === 1;
+      if (!any) {
+        // Nowhere new to go: allow the ones already tried again.
+        for (const u of tried) mask[u] = base[u]!;
+        if (avoid !== null) for (const u of avoid) mask[u] = 0;
+        if (refused !== null) for (const u of refused) mask[u] = 0;
+      }
     }
-    mask[u] = 0;
     return mask;
   }
 

@@ -227,6 +227,27 @@ describe('Dispatcher', () => {
     expect(h.attempts.map((a) => a.upstream)).toEqual([2]);
   });
 
+  it('lets the backups in when the only primary refuses at the breaker during the pick', () => {
+    // As a real breaker does when its last half-open probe slot is taken: refuse, and tell
+    // the availability mask that the upstream is out.
+    const ref: { h?: ReturnType<typeof harness> } = {};
+    const breaker = {
+      tryAcquire: () => {
+        ref.h!.availability.set(0, 'breaker', true);
+        return -1;
+      },
+      release() {},
+    };
+    const h = (ref.h = harness({
+      upstreams: [{ name: 'p' }, { name: 'b', backup: true }],
+      breakers: [breaker, null],
+    }));
+    h.send();
+    h.scheduler.runAll();
+    expect(h.attempts.map((a) => a.upstream)).toEqual([1]);
+    expect(h.results[0]).toMatchObject({ ok: true });
+  });
+
   it('uses backups only while no primary is available', () => {
     const script = (): Script => ({ do: 'answer', after: 1, outcome: OK });
     const h = harness({ upstreams: [{ name: 'p' }, { name: 'b', backup: true }], script });
