@@ -121,7 +121,8 @@ export async function runLive(scenario: Scenario, options: LiveOptions = {}): Pr
       client.take,
     );
     const aborted = abortPromise(signal);
-    await Promise.race([driver.ready, aborted.promise]);
+    // A worker that fails to load rejects `done` before it is ever ready.
+    await Promise.race([driver.ready, aborted.promise, driver.done.then(() => {})]);
     if (signal?.aborted !== true) {
       origin.t0 = realClock.now() + START_LEAD_MS;
       recorder.runStarted(0);
