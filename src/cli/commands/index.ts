@@ -7,6 +7,7 @@ import { registerSchema } from './schema.js';
 import { registerValidate } from './validate.js';
 import { registerFake } from './fake.js';
 import { registerGateway } from './gateway.js';
+import { registerDocs } from './docs.js';
 
 /** Each command lives in its own file and registers itself here. */
 export function registerCommands(program: Command): void {
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerSchema(program);
   registerFake(program);
   registerGateway(program);
+  registerDocs(program);
 }
