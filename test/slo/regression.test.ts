@@ -128,10 +128,10 @@ describe('compareToBaseline', () => {
 
   it('names each failing measure with baseline, limit and actual in the terminal', () => {
     const text = regressionSummary(compareToBaseline(result({}), result({ p99: 900 })), {
-      green: (s) => s,
-      red: (s) => s,
-      bold: (s) => s,
-      dim: (s) => s,
+      green: String,
+      red: String,
+      bold: String,
+      dim: String,
     });
     expect(text).toMatch(/^p99\s+500 ms\s+<= 525 ms\s+900 ms\s+REGRESSION$/m);
     expect(text).toMatch(/1 regression: p99 900 ms \(baseline 500 ms, limit 525 ms\)/);
