@@ -77,8 +77,18 @@ export function requestFromHttp(
   body: string,
 ): FakeRequest {
   const { route, target } = routeOf(method, path);
-  const req = chatRequest({ route, method, target, authorization, promptTokens: 0 });
-  req.key = explicitKey ?? (body === '' ? target : `b${hash32(body).toString(36)}:${body.length}`);
+  const req: FakeRequest = {
+    route,
+    method,
+    target,
+    authorization,
+    badBody: false,
+    stream: false,
+    includeUsage: false,
+    promptTokens: 0,
+    maxTokens: 0,
+    key: explicitKey ?? (body === '' ? target : `b${hash32(body).toString(36)}:${body.length}`),
+  };
   if (route !== 'chat') return req;
   let parsed: unknown;
   try {

@@ -237,22 +237,19 @@ interface ControlMarked extends Socket {
 /** One request/response: receives the plan when service starts and plays it onto the socket. */
 class HttpExchange implements PlanSink, PlayTarget {
   private playback: Playback | null = null;
-  private gone = false;
   private framed = false;
 
   constructor(
     private readonly res: ServerResponse,
     private readonly server: FakeServer,
-  ) {
-    res.once('close', () => {
-      this.gone = true;
-      this.playback?.cancel();
-    });
-  }
+  ) {}
 
   start(plan: Plan): void {
-    if (this.gone) return;
+    const res = this.res;
+    if (res.destroyed) return; // the client left while the request waited for a slot
     this.playback = this.server.play(plan, this);
+    // Answers played at once need no watch; the others stop when the client goes away.
+    if (!res.writableEnded) res.once('close', () => this.playback?.cancel());
   }
 
   complete(status: number, headers: HeaderMap, body: Uint8Array): void {
