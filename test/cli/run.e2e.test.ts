@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +41,41 @@ describe('lbsim run (end to end)', () => {
       'failoverTime',
     ]);
     expect(existsSync(join(out, 'meta.json'))).toBe(true);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toMatch(/<canvas/);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/failoverTime/);
+  });
+
+  it('writes JUnit on request and fails a worse configuration against a baseline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lbsim-run-'));
+    const junit = join(dir, 'junit.xml');
+    const first = lbsim([
+      'run',
+      'scenarios/outage.yaml',
+      '--out',
+      join(dir, 'base'),
+      '--junit',
+      junit,
+    ]);
+    expect(first.code).toBe(0);
+    expect(readFileSync(junit, 'utf8')).toMatch(/<testcase[^>]*name="failoverTime"/);
+    // The same scenario file name with one attempt instead of three: clients now see the outage.
+    mkdirSync(join(dir, 'worse'));
+    const worse = join(dir, 'worse', 'outage.yaml');
+    writeFileSync(
+      worse,
+      readFileSync('scenarios/outage.yaml', 'utf8').replace('attempts: 3', 'attempts: 1'),
+    );
+    const r = lbsim([
+      'run',
+      worse,
+      '--out',
+      join(dir, 'out'),
+      '--baseline',
+      join(dir, 'base', 'result.json'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/regression/i);
+    expect(r.stdout).toMatch(/failover/i);
   });
 
   it('exits 1 and names the failing SLO with target and actual', () => {

@@ -1,17 +1,18 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { wallClockIso } from '../../core/real-scheduler.js';
 import { parseDuration, UnitError } from '../../core/units.js';
-import { terminalSummary } from '../../report/terminal.js';
-import { buildResult, type RunMeta, type RunResult } from '../../run/result.js';
+import { finishRun } from '../../run/finish.js';
+import { buildResult, type RunResult } from '../../run/result.js';
 import { loadScenario } from '../../scenario/scenario.js';
 import { runLiveFile } from '../../live/engine/run-live-file.js';
 import { runSimulation } from '../../sim/engine.js';
 import { evaluateSlo } from '../../slo/evaluate.js';
 import { VERSION } from '../version.js';
+
+/** Kept here too: compare and baseline import it from the run command. */
+export { writeAtomically } from '../../run/write-atomically.js';
 
 export interface RunOptions {
   mode: string;
@@ -19,14 +20,9 @@ export interface RunOptions {
   out?: string | undefined;
   duration?: string | undefined;
   quiet?: boolean | undefined;
+  junit?: string | undefined;
+  baseline?: string | undefined;
   allowRemote?: boolean | undefined;
-}
-
-/** Writes a file whole or not at all: a failed run never leaves half a result. */
-export function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
 }
 
 function checkOptions(o: RunOptions): { durationMs?: number; seed?: string } {
@@ -73,6 +69,8 @@ export function runFile(
       quiet: o.quiet,
       outDir: outDirFor(file, o, many),
       version: VERSION,
+      junit: o.junit,
+      baseline: o.baseline,
     });
   }
   const showProgress = !o.quiet && process.stderr.isTTY === true;
@@ -101,16 +99,14 @@ export function runFile(
     run.metrics,
     evaluateSlo(scenario.slo, run.metrics),
   );
-  const dir = outDirFor(file, o, many);
-  mkdirSync(dir, { recursive: true });
-  writeAtomically(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-  const meta: RunMeta = { lbsimVersion: VERSION, createdAt: wallClockIso(), node: process.version };
-  writeAtomically(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
-  if (!o.quiet) {
-    process.stdout.write(`${terminalSummary(result)}\n`);
-    process.stdout.write(`wrote ${join(dir, 'result.json')}\n\n`);
-  }
-  return result;
+  return finishRun(result, {
+    dir: outDirFor(file, o, many),
+    file,
+    version: VERSION,
+    quiet: o.quiet,
+    junit: o.junit,
+    baseline: o.baseline,
+  });
 }
 
 export function registerRun(program: Command): void {
@@ -129,6 +125,11 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'output directory (default reports/<scenario file name>)')
     .option('--duration <duration>', "override the scenario's duration, e.g. 30s")
     .option('--quiet', 'print nothing but errors')
+    .option('--junit <file>', 'also write JUnit XML: one test case per SLO and invariant')
+    .option(
+      '--baseline <file>',
+      'baseline.json or result.json; exit 1 on a regression beyond tolerance',
+    )
     .option(
       '--allow-remote',
       "live: let the scenario's target be another machine (lbsim sends it real load)",

@@ -1,9 +1,7 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { wallClockIso } from '../../core/real-scheduler.js';
-import { terminalSummary } from '../../report/terminal.js';
-import { buildResult, type RunMeta, type RunResult } from '../../run/result.js';
+import { finishRun } from '../../run/finish.js';
+import { buildResult, type RunResult } from '../../run/result.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { evaluateSlo } from '../../slo/evaluate.js';
 import type { GeneratorStats } from '../load/types.js';
@@ -17,6 +15,8 @@ export interface LiveFileOptions {
   quiet?: boolean | undefined;
   outDir: string;
   version: string;
+  junit?: string | undefined;
+  baseline?: string | undefined;
 }
 
 /** result.json of a live run: the simulator's shape, plus how the load generator kept up. */
@@ -32,12 +32,6 @@ export class InterruptedError extends Error {
     super(`the partial result is in ${join(dir, 'result.json')}`);
     this.name = 'Interrupted';
   }
-}
-
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
 }
 
 /** The generator was the limit, not the system under test: the numbers understate the load. */
@@ -101,26 +95,25 @@ export async function runLiveFile(
     generator: run.generator,
     interrupted: run.interrupted,
   };
-  mkdirSync(o.outDir, { recursive: true });
-  writeAtomically(join(o.outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-  const meta: RunMeta = {
-    lbsimVersion: o.version,
-    createdAt: wallClockIso(),
-    node: process.version,
-  };
-  writeAtomically(join(o.outDir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
-  if (!o.quiet) {
-    process.stdout.write(`${terminalSummary(result)}\n`);
-    const g = run.generator;
-    if (g !== null)
-      process.stdout.write(
-        `load: ${g.driver}, ${g.sent} sent, worst lag ${Math.round(g.maxLagMs)} ms, ${g.cutOff} cut off at the end\n`,
-      );
-    process.stdout.write('live run: timings are real and vary between runs\n');
-    process.stdout.write(`wrote ${join(o.outDir, 'result.json')}\n\n`);
-  }
+  const g = run.generator;
+  const final = finishRun(result, {
+    dir: o.outDir,
+    file,
+    version: o.version,
+    quiet: o.quiet,
+    junit: o.junit,
+    baseline: o.baseline,
+    notes: [
+      ...(g === null
+        ? []
+        : [
+            `load: ${g.driver}, ${g.sent} sent, worst lag ${Math.round(g.maxLagMs)} ms, ${g.cutOff} cut off at the end`,
+          ]),
+      'live run: timings are real and vary between runs',
+    ],
+  });
   const warning = generatorWarning(run.generator);
   if (warning !== null && run.generator !== null) process.stderr.write(`lbsim: ${warning}\n`);
   if (run.interrupted) throw new InterruptedError(o.outDir);
-  return result;
+  return final;
 }
