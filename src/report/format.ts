@@ -25,6 +25,8 @@ export function formatCount(n: number): string {
 /** An SLO target or actual in its unit: ms measures, fractions, rates, plain numbers. */
 export function formatSloValue(name: string, v: number | null): string {
   if (v === null) return 'never';
+  // Phase checks are named "<measure> <phase>", e.g. "errorRate during outage".
+  name = name.split(' ')[0]!;
   if (name === 'errorRate' || name === 'availability') return formatPercent(v);
   if (name === 'goodput') return formatRate(v);
   if (name === 'retryAmplification') return v.toFixed(3);

@@ -1,19 +1,12 @@
-import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeAtomically } from '../run/write-atomically.js';
 import type { RunResult } from '../run/result.js';
 import type { CompareResult } from './compare-types.js';
 import { renderCompareHtml } from './html/compare-page.js';
 import { renderRunHtml } from './html/run-page.js';
 import { renderJunit } from './junit.js';
 import { renderCompareMarkdown, renderRunMarkdown } from './markdown.js';
-
-/** Whole or not at all: a reader never sees half a report. */
-function writeWhole(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 /** $GITHUB_STEP_SUMMARY, when GitHub Actions sets it, collects the Markdown of every run. */
 function appendStepSummary(markdown: string): void {
@@ -23,7 +16,7 @@ function appendStepSummary(markdown: string): void {
 
 /** JUnit XML for one or more runs (one testsuite each). */
 export function writeJunit(file: string, results: readonly RunResult[]): void {
-  writeWhole(file, renderJunit(results));
+  writeAtomically(file, renderJunit(results));
 }
 
 /**
@@ -36,17 +29,17 @@ export function writeRunReports(
   scenarioYamlText: string,
   options: { junit?: string | undefined } = {},
 ): void {
-  writeWhole(join(dir, 'index.html'), renderRunHtml(result, scenarioYamlText));
+  writeAtomically(join(dir, 'index.html'), renderRunHtml(result, scenarioYamlText));
   const md = renderRunMarkdown(result);
-  writeWhole(join(dir, 'summary.md'), md);
+  writeAtomically(join(dir, 'summary.md'), md);
   appendStepSummary(md);
   if (options.junit !== undefined) writeJunit(options.junit, [result]);
 }
 
 /** A comparison's index.html and compare.md (also appended to $GITHUB_STEP_SUMMARY). */
 export function writeCompareReport(dir: string, compare: CompareResult): void {
-  writeWhole(join(dir, 'index.html'), renderCompareHtml(compare));
+  writeAtomically(join(dir, 'index.html'), renderCompareHtml(compare));
   const md = renderCompareMarkdown(compare);
-  writeWhole(join(dir, 'compare.md'), md);
+  writeAtomically(join(dir, 'compare.md'), md);
   appendStepSummary(md);
 }
