@@ -326,6 +326,23 @@ export const zScenarioUpstream = zUpstream.extend({
     .describe('gateway’s own outgoing limit to this upstream, e.g. "500/min" (default none)'),
 });
 
+/**
+ * `target:` in a scenario: run the load and faults against a gateway that is not lbsim's. The
+ * fakes listen on the fixed `port:` of each upstream, where that gateway is configured to send.
+ */
+export const zTarget = z.strictObject({
+  url: z
+    .url({ protocol: /^https?$/ })
+    .describe('the OpenAI base URL of the gateway under test, e.g. http://127.0.0.1:8080/v1'),
+  apiKeyEnv: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('environment variable holding the key sent as Authorization: Bearer (default none)'),
+});
+
+export type Target = z.output<typeof zTarget>;
+
 export const zScenario = z
   .strictObject({
     $schema: z.string().optional(),
@@ -343,7 +360,9 @@ export const zScenario = z
     slo: zSlo.extend({ phases: zSloPhases }).optional(),
     metrics: zMetricsOptions.optional(),
     compare: compareSchema(zBalancer).optional(),
-    target: z.unknown().optional(),
+    target: zTarget
+      .optional()
+      .describe('live: run against another gateway; the fakes listen on each upstream’s port'),
   })
   .superRefine((s, ctx) => {
     const names = new Set<string>();
@@ -364,6 +383,17 @@ export const zScenario = z
           path: ['faults', i, 'upstream'],
         });
     });
+    if (s.target !== undefined) {
+      s.upstreams.forEach((u, i) => {
+        if (u.port === undefined || u.port === 0)
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              'with target:, every upstream needs a fixed port (where the gateway under test sends)',
+            path: ['upstreams', i, 'port'],
+          });
+      });
+    }
     if (!s.upstreams.some((u) => u.backup !== true))
       ctx.addIssue({
         code: 'custom',

@@ -13,7 +13,7 @@ import { FaultWindows } from './fault-windows.js';
 import { startFakes } from './fakes.js';
 import { gatewayListener } from './gateway-listener.js';
 import { measuresFor } from './measures.js';
-import { checkLoopback, parseTarget } from './target.js';
+import { checkLoopback } from './target.js';
 
 export interface LiveOptions {
   seed?: string | number | undefined;
@@ -56,7 +56,7 @@ const PROGRESS_MS = 250;
  * also when aborted or when something fails.
  */
 export async function runLive(scenario: Scenario, options: LiveOptions = {}): Promise<LiveRun> {
-  const target = parseTarget(scenario.target);
+  const target = scenario.target;
   if (target !== undefined) checkLoopback(target.url, options.allowRemote === true);
   const seed = String(options.seed ?? scenario.seed ?? 1);
   const durationMs = options.durationMs ?? scenario.duration;
