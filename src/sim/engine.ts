@@ -1,15 +1,10 @@
 import { Rng } from '../core/rng.js';
 import { VirtualScheduler } from '../core/virtual-scheduler.js';
-import { BREAKER_DEFAULTS } from '../gateway/breaker/config.js';
 import { createGateway } from '../gateway/gateway.js';
-import { createRetryPolicy } from '../gateway/retry/retry-policy.js';
-import { UpstreamTable } from '../gateway/upstream-table.js';
 import type { Probe } from '../gateway/health/active-checker.js';
 import type { RequestResult } from '../gateway/request.js';
-import { createInvariantMonitor } from '../metrics/invariant-monitor.js';
-import { rateBoundOf } from '../metrics/rate-bound.js';
-import { createRecorder, type UpstreamPrice } from '../metrics/recorder.js';
 import type { RunMetrics } from '../metrics/run-metrics.js';
+import { measuresFor } from '../run/measures.js';
 import type { Scenario } from '../scenario/schema.js';
 import { toGatewayConfig } from '../scenario/scenario.js';
 import { FakeUpstream } from '../../fakes/upstream.js';
@@ -85,12 +80,6 @@ export function runSimulation(scenario: Scenario, options: SimOptions = {}): Sim
     (u) => new FakeUpstream(u, scheduler, fakeRng, { faults: faultsByUpstream.get(u.name) ?? [] }),
   );
 
-  const prices: Record<string, UpstreamPrice> = {};
-  for (const u of scenario.upstreams) {
-    if (u.price !== undefined)
-      prices[u.name] = { inputPerMTok: u.price.input, outputPerMTok: u.price.output };
-  }
-  const m = scenario.metrics ?? {};
   const probe: Probe = (u, done) => {
     let answered = false;
     let timer: { cancel(): void } | null = null;
@@ -115,25 +104,7 @@ export function runSimulation(scenario: Scenario, options: SimOptions = {}): Sim
     };
   };
 
-  const table = new UpstreamTable(gatewayConfig.upstreams);
-  const recorder = createRecorder({
-    table,
-    bucketMs: m.bucket,
-    failoverWindowMs: m.window,
-    successThreshold: m.threshold,
-    prices: Object.keys(prices).length > 0 ? prices : undefined,
-  });
-  const monitor = createInvariantMonitor({
-    upstreams: table.n,
-    maxAttempts: createRetryPolicy(gatewayConfig.retry ?? {}).attempts,
-    upstreamLimits: gatewayConfig.upstreams.map((u) =>
-      u.limit !== undefined ? rateBoundOf(u.limit) : null,
-    ),
-    halfOpenMaxCalls:
-      gatewayConfig.breaker === undefined
-        ? undefined
-        : (gatewayConfig.breaker.halfOpenMaxCalls ?? BREAKER_DEFAULTS.halfOpenMaxCalls),
-  });
+  const { recorder, monitor } = measuresFor(scenario, gatewayConfig);
   const transport = new SimTransport(
     scheduler,
     fakes,

@@ -12,7 +12,7 @@ import { ClientEvents } from './client-events.js';
 import { FaultWindows } from './fault-windows.js';
 import { startFakes } from './fakes.js';
 import { gatewayListener } from './gateway-listener.js';
-import { measuresFor } from './measures.js';
+import { measuresFor } from '../../run/measures.js';
 import { checkLoopback } from './target.js';
 
 export interface LiveOptions {

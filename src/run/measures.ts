@@ -1,11 +1,11 @@
-import { BREAKER_DEFAULTS } from '../../gateway/breaker/config.js';
-import type { GatewayConfig } from '../../gateway/gateway.js';
-import { createRetryPolicy } from '../../gateway/retry/retry-policy.js';
-import { UpstreamTable } from '../../gateway/upstream-table.js';
-import { createInvariantMonitor, type InvariantMonitor } from '../../metrics/invariant-monitor.js';
-import { rateBoundOf } from '../../metrics/rate-bound.js';
-import { createRecorder, type Recorder, type UpstreamPrice } from '../../metrics/recorder.js';
-import type { Scenario } from '../../scenario/schema.js';
+import { BREAKER_DEFAULTS } from '../gateway/breaker/config.js';
+import type { GatewayConfig } from '../gateway/gateway.js';
+import { createRetryPolicy } from '../gateway/retry/retry-policy.js';
+import { UpstreamTable } from '../gateway/upstream-table.js';
+import { createInvariantMonitor, type InvariantMonitor } from '../metrics/invariant-monitor.js';
+import { rateBoundOf } from '../metrics/rate-bound.js';
+import { createRecorder, type Recorder, type UpstreamPrice } from '../metrics/recorder.js';
+import type { Scenario } from '../scenario/schema.js';
 
 export interface Measures {
   table: UpstreamTable;
