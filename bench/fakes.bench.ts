@@ -172,7 +172,9 @@ async function streamRun(streams: number): Promise<StreamRun> {
     { onLateness: (ms) => serverLate.push(ms) },
   );
   try {
-    const client = fileURLToPath(new URL('./fakes/stream-client.mjs', import.meta.url));
+    // A plain .mjs that tsc does not copy: from dist-bench/bench/ it is two levels up, in bench/.
+    const rel = import.meta.url.includes('/dist-bench/') ? '../../bench/fakes/' : './fakes/';
+    const client = fileURLToPath(new URL(`${rel}stream-client.mjs`, import.meta.url));
     const out = await runNode([
       client,
       `${fake.url}/chat/completions`,

@@ -2,24 +2,8 @@ import pc from 'picocolors';
 import type { CompareResult } from '../report/compare-types.js';
 import { compareRows } from '../report/compare-rows.js';
 import { formatSloValue } from '../report/format.js';
+import { textTable, type Colors } from '../report/text-table.js';
 import { sloMeasure } from '../slo/phase.js';
-
-type Colors = Pick<typeof pc, 'green' | 'red' | 'bold' | 'dim'>;
-
-// eslint-disable-next-line no-control-regex
-const visible = (s: string): string => s.replace(/\u001b\[[0-9;]*m/g, '');
-
-function layout(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => visible(r[i] ?? '').length)));
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c + ' '.repeat(widths[i]! - visible(c).length))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
 
 /**
  * The comparison in a terminal: one column per variant, the best in each row marked with `*`,
@@ -44,7 +28,7 @@ export function compareTable(c: CompareResult, colors: Colors = pc): string {
     'verdict',
     ...c.variants.map((v) => (v.result.pass ? colors.green(' pass') : colors.red(' FAIL'))),
   ]);
-  lines.push(layout(rows));
+  lines.push(textTable(rows));
   lines.push(colors.dim('* best in its row'));
   for (const v of c.variants) {
     const failed = v.result.slo.filter((x) => !x.pass);

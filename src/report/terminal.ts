@@ -1,23 +1,7 @@
 import pc from 'picocolors';
 import type { RunResult } from '../run/result.js';
 import { formatCount, formatMs, formatPercent, formatRate, formatSloValue } from './format.js';
-
-type Colors = Pick<typeof pc, 'green' | 'red' | 'bold' | 'dim'>;
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => visible(r[i] ?? '').length)));
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c + ' '.repeat(widths[i]! - visible(c).length))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
-// eslint-disable-next-line no-control-regex
-const visible = (s: string): string => s.replace(/\u001b\[[0-9;]*m/g, '');
+import { textTable, type Colors } from './text-table.js';
 
 /** The run's summary as a person reads it in a terminal: one table of measures, then verdicts. */
 export function terminalSummary(r: RunResult, colors: Colors = pc): string {
@@ -31,7 +15,7 @@ export function terminalSummary(r: RunResult, colors: Colors = pc): string {
       ),
   );
   lines.push(
-    table([
+    textTable([
       ['requests', 'success', 'goodput', 'p50', 'p90', 'p99', 'max', 'attempts/request'],
       [
         formatCount(s.requests),
@@ -53,7 +37,7 @@ export function terminalSummary(r: RunResult, colors: Colors = pc): string {
   if (r.faults.length > 0) {
     lines.push('');
     lines.push(
-      table([
+      textTable([
         ['fault', 'upstream', 'window', 'detection', 'failover', 'recovery'],
         ...r.faults.map((f) => [
           f.kind,
@@ -69,7 +53,7 @@ export function terminalSummary(r: RunResult, colors: Colors = pc): string {
   if (r.slo.length > 0) {
     lines.push('');
     lines.push(
-      table([
+      textTable([
         ['SLO', 'target', 'actual', ''],
         ...r.slo.map((x) => [
           x.name,

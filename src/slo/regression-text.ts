@@ -1,8 +1,7 @@
 import pc from 'picocolors';
 import { formatSloValue } from '../report/format.js';
+import { textTable, type Colors } from '../report/text-table.js';
 import type { RegressionMeasure, RegressionResult } from './regression.js';
-
-type Colors = Pick<typeof pc, 'green' | 'red' | 'bold' | 'dim'>;
 
 /** A measure's value in its unit; null reads "never" for times, "-" otherwise. */
 export function formatRegressionValue(measure: RegressionMeasure, v: number | null): string {
@@ -10,9 +9,6 @@ export function formatRegressionValue(measure: RegressionMeasure, v: number | nu
   if (v === null && (measure === 'retryAmplification' || measure === 'goodput')) return '-';
   return formatSloValue(measure, v);
 }
-
-// eslint-disable-next-line no-control-regex
-const visible = (s: string): string => s.replace(/\u001b\[[0-9;]*m/g, '');
 
 /** The baseline checks as a terminal table; every failing one names its baseline, limit and actual. */
 export function regressionSummary(
@@ -30,13 +26,7 @@ export function regressionSummary(
       r.pass ? colors.green('pass') : colors.red('REGRESSION'),
     ]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => visible(r[i]!).length)));
-  const lines = rows.map((r) =>
-    r
-      .map((c, i) => c + ' '.repeat(widths[i]! - visible(c).length))
-      .join('  ')
-      .trimEnd(),
-  );
+  const lines = [textTable(rows)];
   const failed = regressions.filter((r) => !r.pass);
   lines.push(
     failed.length === 0
