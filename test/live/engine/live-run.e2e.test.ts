@@ -90,7 +90,7 @@ describe('lbsim run --mode live (end to end, real sockets)', () => {
       const file = join(dir, 'remote.yaml');
       writeFileSync(
         file,
-        'duration: 2s\ntarget: { url: "http://10.1.2.3:8080/v1" }\nupstreams: [{ name: a, port: 39111 }]\nload: { rate: 10/s }\n',
+        'duration: 2s\ntarget: { url: "http://gateway.example.invalid:8080/v1" }\nupstreams: [{ name: a, port: 39111 }]\nload: { rate: 10/s }\n',
       );
       const r = lbsim(['run', file, '--mode', 'live', '--out', join(dir, 'out')]);
       expect(r.code).toBe(2);
