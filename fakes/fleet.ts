@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream';
-import { UsageError } from '../src/core/errors.js';
 import { Rng } from '../src/core/rng.js';
 import type { FakeFile, FaultSpec } from './config.js';
 import type { FakeServerOptions } from './server.js';
+import { listenAll } from './listen-all.js';
 import { FakeServer } from './server.js';
 import type { FakeUpstream } from './upstream.js';
 
@@ -53,17 +53,6 @@ export async function startFleet(file: FakeFile, opts: FleetOptions = {}): Promi
       }),
     );
   });
-  const results = await Promise.allSettled(servers.map((s) => s.listen()));
-  const failed = results.findIndex((r) => r.status === 'rejected');
-  if (failed !== -1) {
-    await Promise.all(servers.map((s) => s.close()));
-    const err = (results[failed] as PromiseRejectedResult).reason as NodeJS.ErrnoException;
-    const s = servers[failed]!;
-    const why =
-      err.code === 'EADDRINUSE'
-        ? 'is already in use'
-        : `could not be opened (${err.code ?? err.message})`;
-    throw new UsageError(`port ${s.port} of upstream "${s.upstream.name}" ${why}`);
-  }
+  await listenAll(servers);
   return new Fleet(servers);
 }
