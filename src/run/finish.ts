@@ -6,6 +6,7 @@ import { writeRunReports } from '../report/write.js';
 import { applyBaseline } from '../slo/baseline.js';
 import { regressionSummary } from '../slo/regression-text.js';
 import { LIVE_TOLERANCES, SIM_TOLERANCES } from '../slo/regression.js';
+import { repeatLine, type RepeatStats } from './repeat.js';
 import type { RunMeta, RunResult } from './result.js';
 import { writeAtomically } from './write-atomically.js';
 
@@ -45,6 +46,7 @@ export function finishRun<R extends RunResult>(result: R, o: FinishOptions): R {
     const lines = [terminalSummary(final)];
     if ('regressions' in final)
       lines.push(regressionSummary(final.regressions as Parameters<typeof regressionSummary>[0]));
+    if ('repeats' in final) lines.push(repeatLine(final.repeats as RepeatStats));
     lines.push(...(o.notes ?? []));
     lines.push(`wrote ${join(o.dir, 'result.json')} and index.html`, '');
     process.stdout.write(`${lines.join('\n')}\n`);

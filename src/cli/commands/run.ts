@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { parseDuration, UnitError } from '../../core/units.js';
 import { finishRun } from '../../run/finish.js';
+import { medianResult, parseRepeat } from '../../run/repeat.js';
 import { buildResult, type RunResult } from '../../run/result.js';
 import { loadScenario } from '../../scenario/scenario.js';
 import { runLiveFile } from '../../live/engine/run-live-file.js';
@@ -23,13 +24,16 @@ export interface RunOptions {
   junit?: string | undefined;
   baseline?: string | undefined;
   allowRemote?: boolean | undefined;
+  repeat?: string | undefined;
 }
 
-function checkOptions(o: RunOptions): { durationMs?: number; seed?: string } {
+function checkOptions(o: RunOptions): { durationMs?: number; seed?: string; repeat: number } {
   if (o.mode !== 'sim' && o.mode !== 'live') {
     throw new UsageError(`--mode must be sim or live, got ${JSON.stringify(o.mode)}`);
   }
-  const out: { durationMs?: number; seed?: string } = {};
+  const out: { durationMs?: number; seed?: string; repeat: number } = {
+    repeat: parseRepeat(o.repeat),
+  };
   if (o.seed !== undefined) {
     if (!/^\d+$|^[A-Za-z0-9_.-]+$/.test(o.seed)) {
       throw new UsageError(`--seed must be a number or a word, got ${JSON.stringify(o.seed)}`);
@@ -71,6 +75,7 @@ export function runFile(
       version: VERSION,
       junit: o.junit,
       baseline: o.baseline,
+      repeat: opts.repeat,
     });
   }
   const showProgress = !o.quiet && process.stderr.isTTY === true;
@@ -81,24 +86,31 @@ export function runFile(
         stream: process.stderr,
       })
     : null;
-  bar?.start(100, 0);
-  const run = runSimulation(scenario, {
-    seed: opts.seed,
-    durationMs: opts.durationMs,
-    onProgress: bar === null ? undefined : (t, d) => bar.update(Math.floor((100 * t) / d)),
-  });
-  bar?.stop();
-  const result = buildResult(
-    {
-      name: scenario.name ?? basename(file),
-      file: basename(file),
-      seed: run.seed,
-      mode: 'sim',
-      durationMs: run.durationMs,
-    },
-    run.metrics,
-    evaluateSlo(scenario.slo, run.metrics),
-  );
+  // Deterministic: the N runs are identical, so --repeat only checks that (spread 0).
+  const runs: RunResult[] = [];
+  for (let i = 0; i < opts.repeat; i++) {
+    bar?.start(100, 0);
+    const run = runSimulation(scenario, {
+      seed: opts.seed,
+      durationMs: opts.durationMs,
+      onProgress: bar === null ? undefined : (t, d) => bar.update(Math.floor((100 * t) / d)),
+    });
+    bar?.stop();
+    runs.push(
+      buildResult(
+        {
+          name: scenario.name ?? basename(file),
+          file: basename(file),
+          seed: run.seed,
+          mode: 'sim',
+          durationMs: run.durationMs,
+        },
+        run.metrics,
+        evaluateSlo(scenario.slo, run.metrics),
+      ),
+    );
+  }
+  const result = runs.length === 1 ? runs[0]! : medianResult(runs, scenario.slo);
   return finishRun(result, {
     dir: outDirFor(file, o, many),
     file,
@@ -106,6 +118,10 @@ export function runFile(
     quiet: o.quiet,
     junit: o.junit,
     baseline: o.baseline,
+    notes:
+      runs.length > 1
+        ? ['simulator runs are deterministic: repeated runs are identical (spread 0)']
+        : undefined,
   });
 }
 
@@ -129,6 +145,10 @@ export function registerRun(program: Command): void {
     .option(
       '--baseline <file>',
       'baseline.json or result.json; exit 1 on a regression beyond tolerance',
+    )
+    .option(
+      '--repeat <n>',
+      'run each scenario n times (1 to 20, for live mode) and report the median of each measure',
     )
     .option(
       '--allow-remote',

@@ -1,6 +1,7 @@
 import { basename, join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { finishRun } from '../../run/finish.js';
+import { medianResult } from '../../run/repeat.js';
 import { buildResult, type RunResult } from '../../run/result.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { evaluateSlo } from '../../slo/evaluate.js';
@@ -17,6 +18,8 @@ export interface LiveFileOptions {
   version: string;
   junit?: string | undefined;
   baseline?: string | undefined;
+  /** Runs (1 by default), each with the same seed; more than one reports the median. */
+  repeat?: number | undefined;
 }
 
 /** result.json of a live run: the simulator's shape, plus how the load generator kept up. */
@@ -63,39 +66,51 @@ export async function runLiveFile(
       })
     : null;
   const interrupt = onInterrupt();
-  let run;
+  const results: LiveResult[] = [];
+  const repeat = o.repeat ?? 1;
   try {
-    const durationS = Math.ceil((o.durationMs ?? scenario.duration) / 1000);
-    bar?.start(durationS, 0);
-    run = await runLive(scenario, {
-      seed: o.seed,
-      durationMs: o.durationMs,
-      allowRemote: o.allowRemote,
-      signal: interrupt.signal,
-      onProgress: bar === null ? undefined : (t) => bar.update(Math.floor(t / 1000)),
-    });
+    for (let i = 0; i < repeat && !interrupt.signal.aborted; i++) {
+      const durationS = Math.ceil((o.durationMs ?? scenario.duration) / 1000);
+      bar?.start(durationS, 0);
+      let run;
+      try {
+        run = await runLive(scenario, {
+          seed: o.seed,
+          durationMs: o.durationMs,
+          allowRemote: o.allowRemote,
+          signal: interrupt.signal,
+          onProgress: bar === null ? undefined : (t) => bar.update(Math.floor(t / 1000)),
+        });
+      } finally {
+        bar?.stop();
+      }
+      const base = buildResult(
+        {
+          name: scenario.name ?? basename(file),
+          file: basename(file),
+          seed: run.seed,
+          mode: 'live',
+          durationMs: run.durationMs,
+        },
+        run.metrics,
+        evaluateSlo(scenario.slo, run.metrics),
+      );
+      results.push({
+        ...base,
+        pass: base.pass && !run.interrupted,
+        generator: run.generator,
+        interrupted: run.interrupted,
+      });
+      // Ctrl-C: the interrupted run alone is written, as a partial result.
+      if (run.interrupted) break;
+    }
   } finally {
-    bar?.stop();
     interrupt.dispose();
   }
-  const base = buildResult(
-    {
-      name: scenario.name ?? basename(file),
-      file: basename(file),
-      seed: run.seed,
-      mode: 'live',
-      durationMs: run.durationMs,
-    },
-    run.metrics,
-    evaluateSlo(scenario.slo, run.metrics),
-  );
-  const result: LiveResult = {
-    ...base,
-    pass: base.pass && !run.interrupted,
-    generator: run.generator,
-    interrupted: run.interrupted,
-  };
-  const g = run.generator;
+  const last = results[results.length - 1]!;
+  const result: LiveResult =
+    last.interrupted || results.length === 1 ? last : medianResult(results, scenario.slo);
+  const g = result.generator;
   const final = finishRun(result, {
     dir: o.outDir,
     file,
@@ -112,8 +127,12 @@ export async function runLiveFile(
       'live run: timings are real and vary between runs',
     ],
   });
-  const warning = generatorWarning(run.generator);
-  if (warning !== null && run.generator !== null) process.stderr.write(`lbsim: ${warning}\n`);
-  if (run.interrupted) throw new InterruptedError(o.outDir);
+  results.forEach((r, i) => {
+    const warning = generatorWarning(r.generator);
+    const which = results.length > 1 ? `run ${i + 1} of ${results.length}: ` : '';
+    if (warning !== null && r.generator !== null)
+      process.stderr.write(`lbsim: ${which}${warning}\n`);
+  });
+  if (result.interrupted) throw new InterruptedError(o.outDir);
   return final;
 }
