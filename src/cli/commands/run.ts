@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { parseDuration, UnitError } from '../../core/units.js';
 import { finishRun } from '../../run/finish.js';
+import { onInterrupt } from '../interrupt.js';
 import { medianResult, parseRepeat } from '../../run/repeat.js';
 import { buildResult, type RunResult } from '../../run/result.js';
 import { loadScenario } from '../../scenario/scenario.js';
@@ -66,7 +67,9 @@ export function runFile(
   const opts = checkOptions(o);
   const scenario = loadScenario(file);
   if (o.mode === 'live') {
-    return runLiveFile(file, scenario, {
+    const interrupt = onInterrupt();
+    const live = runLiveFile(file, scenario, {
+      signal: interrupt.signal,
       seed: opts.seed,
       durationMs: opts.durationMs,
       allowRemote: o.allowRemote,
@@ -77,6 +80,7 @@ export function runFile(
       baseline: o.baseline,
       repeat: opts.repeat,
     });
+    return live.finally(() => interrupt.dispose());
   }
   const showProgress = !o.quiet && process.stderr.isTTY === true;
   const bar = showProgress

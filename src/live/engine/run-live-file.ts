@@ -6,7 +6,6 @@ import { buildResult, type RunResult } from '../../run/result.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { evaluateSlo } from '../../slo/evaluate.js';
 import type { GeneratorStats } from '../load/types.js';
-import { onInterrupt } from './interrupt.js';
 import { runLive } from './live-engine.js';
 
 export interface LiveFileOptions {
@@ -20,6 +19,8 @@ export interface LiveFileOptions {
   baseline?: string | undefined;
   /** Runs (1 by default), each with the same seed; more than one reports the median. */
   repeat?: number | undefined;
+  /** Aborted on Ctrl-C (the CLI owns the signal handlers): the run stops and writes a partial result. */
+  signal?: AbortSignal | undefined;
 }
 
 /** result.json of a live run: the simulator's shape, plus how the load generator kept up. */
@@ -65,47 +66,43 @@ export async function runLiveFile(
         stream: process.stderr,
       })
     : null;
-  const interrupt = onInterrupt();
+  const signal = o.signal ?? new AbortController().signal;
   const results: LiveResult[] = [];
   const repeat = o.repeat ?? 1;
-  try {
-    for (let i = 0; i < repeat && !interrupt.signal.aborted; i++) {
-      const durationS = Math.ceil((o.durationMs ?? scenario.duration) / 1000);
-      bar?.start(durationS, 0);
-      let run;
-      try {
-        run = await runLive(scenario, {
-          seed: o.seed,
-          durationMs: o.durationMs,
-          allowRemote: o.allowRemote,
-          signal: interrupt.signal,
-          onProgress: bar === null ? undefined : (t) => bar.update(Math.floor(t / 1000)),
-        });
-      } finally {
-        bar?.stop();
-      }
-      const base = buildResult(
-        {
-          name: scenario.name ?? basename(file),
-          file: basename(file),
-          seed: run.seed,
-          mode: 'live',
-          durationMs: run.durationMs,
-        },
-        run.metrics,
-        evaluateSlo(scenario.slo, run.metrics),
-      );
-      results.push({
-        ...base,
-        pass: base.pass && !run.interrupted,
-        generator: run.generator,
-        interrupted: run.interrupted,
+  for (let i = 0; i < repeat && !signal.aborted; i++) {
+    const durationS = Math.ceil((o.durationMs ?? scenario.duration) / 1000);
+    bar?.start(durationS, 0);
+    let run;
+    try {
+      run = await runLive(scenario, {
+        seed: o.seed,
+        durationMs: o.durationMs,
+        allowRemote: o.allowRemote,
+        signal,
+        onProgress: bar === null ? undefined : (t) => bar.update(Math.floor(t / 1000)),
       });
-      // Ctrl-C: the interrupted run alone is written, as a partial result.
-      if (run.interrupted) break;
+    } finally {
+      bar?.stop();
     }
-  } finally {
-    interrupt.dispose();
+    const base = buildResult(
+      {
+        name: scenario.name ?? basename(file),
+        file: basename(file),
+        seed: run.seed,
+        mode: 'live',
+        durationMs: run.durationMs,
+      },
+      run.metrics,
+      evaluateSlo(scenario.slo, run.metrics),
+    );
+    results.push({
+      ...base,
+      pass: base.pass && !run.interrupted,
+      generator: run.generator,
+      interrupted: run.interrupted,
+    });
+    // Ctrl-C: the interrupted run alone is written, as a partial result.
+    if (run.interrupted) break;
   }
   const last = results[results.length - 1]!;
   const result: LiveResult =
