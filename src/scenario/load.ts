@@ -8,6 +8,7 @@ import { formatPath } from './format-path.js';
 import {
   aliasBombOffset,
   duplicateKeys,
+  reservedKeys,
   firstUnresolvedAlias,
   offsetOfPath,
   openQuoteBefore,
@@ -84,6 +85,9 @@ function load<T>(file: string, text: string, schema: z.ZodType<T>): T {
   for (const dup of duplicateKeys(doc)) {
     const first = positionAt(lineCounter, dup.firstOffset);
     soft.push(problem(dup.offset, dup.path, `duplicate key (first set at line ${first.line})`));
+  }
+  for (const r of reservedKeys(doc)) {
+    soft.push(problem(r.offset, r.path, 'the key __proto__ is not allowed'));
   }
   if (hard.length > 0) fail([...hard, ...soft]);
 

@@ -167,12 +167,11 @@ export interface DuplicateKey {
   firstOffset: number;
 }
 
-/**
- * Every key that repeats one before it in the same mapping. yaml's own `uniqueKeys` check
- * compares each key with all before it, which takes minutes on a large mapping.
- */
-export function duplicateKeys(doc: Document): DuplicateKey[] {
-  const found: DuplicateKey[] = [];
+/** Calls `onKey` for every plain key of every mapping, with the keys seen before it there. */
+function eachKey(
+  doc: Document,
+  onKey: (key: string, offset: number, path: PropertyKey[], seen: Map<string, number>) => void,
+): void {
   const walk = (node: unknown, path: PropertyKey[]): void => {
     if (isMap(node)) {
       const seen = new Map<string, number>();
@@ -180,9 +179,8 @@ export function duplicateKeys(doc: Document): DuplicateKey[] {
         const key = keyText(pair.key);
         const start = rangeOf(pair.key)?.[0];
         if (key !== undefined && start !== undefined) {
-          const first = seen.get(key);
-          if (first === undefined) seen.set(key, start);
-          else found.push({ path: [...path, key], offset: start, firstOffset: first });
+          onKey(key, start, path, seen);
+          if (!seen.has(key)) seen.set(key, start);
         }
         walk(pair.value, key === undefined ? path : [...path, key]);
       }
@@ -191,6 +189,30 @@ export function duplicateKeys(doc: Document): DuplicateKey[] {
     }
   };
   walk(doc.contents, []);
+}
+
+/**
+ * Every key that repeats one before it in the same mapping. yaml's own `uniqueKeys` check
+ * compares each key with all before it, which takes minutes on a large mapping.
+ */
+export function duplicateKeys(doc: Document): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
+  eachKey(doc, (key, offset, path, seen) => {
+    const first = seen.get(key);
+    if (first !== undefined) found.push({ path: [...path, key], offset, firstOffset: first });
+  });
+  return found;
+}
+
+/**
+ * Keys no scenario may use: `__proto__` becomes an object's prototype instead of a key when the
+ * value is copied into a JS object (zod records do), so it would vanish silently.
+ */
+export function reservedKeys(doc: Document): { path: PropertyKey[]; offset: number }[] {
+  const found: { path: PropertyKey[]; offset: number }[] = [];
+  eachKey(doc, (key, offset, path) => {
+    if (key === '__proto__') found.push({ path: [...path, key], offset });
+  });
   return found;
 }
 

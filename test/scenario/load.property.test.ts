@@ -27,7 +27,8 @@ const smallValue = fc.record(
     mode: fc.constantFrom('fast' as const, 'slow' as const),
     tags: fc.array(fc.string({ unit: 'grapheme' }), { maxLength: 4 }),
     limits: fc.dictionary(
-      fc.string({ unit: 'binary' }),
+      // __proto__ is refused with a problem of its own (see load.test.ts), not loaded back.
+      fc.string({ unit: 'binary' }).filter((k) => k !== '__proto__'),
       fc.double({ noNaN: true, noDefaultInfinity: true }),
       {
         maxKeys: 4,

@@ -87,6 +87,13 @@ describe('loadYamlFile', () => {
     ]);
   });
 
+  it('refuses a __proto__ key instead of letting it vanish into an object prototype', () => {
+    const schema = z.strictObject({ limits: z.record(z.string(), z.number()) });
+    expect(text('limits:\n  a: 1\n  __proto__: 2\n', schema)).toEqual([
+      's.yaml:3:3: limits.__proto__: the key __proto__ is not allowed',
+    ]);
+  });
+
   it('places YAML syntax errors', () => {
     // Inline rather than a fixture: prettier --check would refuse a broken .yaml file.
     const broken = [
