@@ -5,6 +5,7 @@ import { UsageError } from '../../core/errors.js';
 import { parseDuration, UnitError } from '../../core/units.js';
 import { finishRun } from '../../run/finish.js';
 import { onInterrupt } from '../interrupt.js';
+import { realClock } from '../../core/real-scheduler.js';
 import { medianResult, parseRepeat } from '../../run/repeat.js';
 import { buildResult, type RunResult } from '../../run/result.js';
 import { loadScenario } from '../../scenario/scenario.js';
@@ -93,13 +94,23 @@ export function runFile(
   // Deterministic: the N runs are identical, so --repeat only checks that (spread 0).
   const runs: RunResult[] = [];
   for (let i = 0; i < opts.repeat; i++) {
-    bar?.start(100, 0);
+    // The bar appears only once a simulation has taken a second: short ones just print.
+    const began = realClock.now();
+    let shown = false;
     const run = runSimulation(scenario, {
       seed: opts.seed,
       durationMs: opts.durationMs,
-      onProgress: bar === null ? undefined : (t, d) => bar.update(Math.floor((100 * t) / d)),
+      onProgress:
+        bar === null
+          ? undefined
+          : (t, d) => {
+              if (!shown && realClock.now() - began < 1000) return;
+              if (!shown) bar.start(100, 0);
+              shown = true;
+              bar.update(Math.floor((100 * t) / d));
+            },
     });
-    bar?.stop();
+    if (shown) bar?.stop();
     runs.push(
       buildResult(
         {
