@@ -29,13 +29,50 @@ export class SimTransport implements Transport {
     private readonly events: SimTransportEvents,
     /** Longest silence the gateway tolerates in a stream (its idle limit), to pace progress. */
     private readonly idleMs: number,
-  ) {}
+  ) {
+    this.open = fakes.map(() => null);
+    // A server that goes down takes its open connections with it: whatever it was serving or
+    // queueing ends in a reset, as the live fake's closed port does to real sockets.
+    fakes.forEach((fake, i) =>
+      fake.onChange(() => {
+        if (fake.refusing) this.cutAll(i);
+      }),
+    );
+  }
+
+  /** Per upstream, the attempts it holds (queued or in service), as an intrusive list. */
+  private readonly open: (SimAttempt | null)[];
+
+  /** @internal */
+  link(a: SimAttempt, u: number): void {
+    a.next = this.open[u]!;
+    if (a.next !== null) a.next.prev = a;
+    this.open[u] = a;
+    a.linked = true;
+  }
+
+  /** @internal */
+  unlink(a: SimAttempt, u: number): void {
+    if (!a.linked) return;
+    a.linked = false;
+    if (a.prev !== null) a.prev.next = a.next;
+    else this.open[u] = a.next;
+    if (a.next !== null) a.next.prev = a.prev;
+    a.prev = a.next = null;
+  }
+
+  private cutAll(u: number): void {
+    const cut: SimAttempt[] = [];
+    for (let a: SimAttempt | null = this.open[u]!; a !== null; a = a.next) cut.push(a);
+    for (const a of cut) a.cut();
+  }
 
   send(call: AttemptCall): void {
     const req = call.request as SimRequest;
     const fake = this.fakes[call.upstream]!;
     const attempt = new SimAttempt(this, call, req);
     call.abort = attempt.abortFn;
+    this.link(attempt, call.upstream);
     const fakeReq: FakeRequest = {
       route: 'chat',
       method: 'POST',
@@ -83,7 +120,23 @@ class SimAttempt implements PlanSink {
     this.aborted = true;
     this.timer?.cancel();
     this.timer = null;
+    this.t.unlink(this, this.call.upstream);
   };
+  prev: SimAttempt | null = null;
+  next: SimAttempt | null = null;
+  linked = false;
+
+  /** The upstream went down while holding this attempt: the connection resets. */
+  cut(): void {
+    if (this.aborted) return;
+    this.abortFn();
+    this.call.end(RESET);
+  }
+
+  private end(outcome: AttemptOutcome): void {
+    this.t.unlink(this, this.call.upstream);
+    this.call.end(outcome);
+  }
 
   constructor(
     private readonly t: SimTransport,
@@ -95,12 +148,12 @@ class SimAttempt implements PlanSink {
     if (this.aborted) return;
     switch (plan.kind) {
       case 'refuse':
-        this.call.end(CONNECT_ERROR);
+        this.end(CONNECT_ERROR);
         return;
       case 'hang':
         return; // only the gateway's own limits end it
       case 'reset':
-        this.timer = this.t.at(plan.afterMs, () => this.call.end(RESET));
+        this.timer = this.t.at(plan.afterMs, () => this.end(RESET));
         return;
       case 'respond': {
         const outcome = respondOutcome(plan.status, plan.code, plan.headers);
@@ -114,7 +167,7 @@ class SimAttempt implements PlanSink {
               usage.promptTokens,
               usage.completionTokens,
             );
-          this.call.end(outcome);
+          this.end(outcome);
         });
         return;
       }
@@ -195,14 +248,14 @@ class SimAttempt implements PlanSink {
           plan.usage.promptTokens,
           plan.usage.completionTokens,
         );
-        this.call.end(OK);
+        this.end(OK);
         return;
       case 'cut':
       case 'stall':
-        this.call.end(TRUNCATED);
+        this.end(TRUNCATED);
         return;
       case 'reset':
-        this.call.end(RESET);
+        this.end(RESET);
         return;
     }
   }

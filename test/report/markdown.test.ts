@@ -21,7 +21,7 @@ describe('summary.md', () => {
     expect(md).toContain(
       '| requests | success | goodput | p50 | p90 | p99 | max | attempts/request |',
     );
-    expect(md).toContain('| primary | down | 5.00 s → 11.0 s | 117 ms | 0 (unnoticed) | 1.40 s |');
+    expect(md).toContain('| primary | down | 5.00 s → 11.0 s | 93 ms | 0 (unnoticed) | 1.40 s |');
     expect(md).toContain('| p99 | ≤ 2.00 s | 355 ms | ✅ |');
     expect(md).toContain('| failoverTime | ≤ 5.00 s | 0 | ✅ |');
     expect(md).toContain('Invariants: ✅ all 5 held');

@@ -60,6 +60,24 @@ load: { arrival: constant, rate: 100/s }
     expect(r.summary.retries).toBeGreaterThan(400); // every other request hit a first
   });
 
+  it('resets what a fake was serving when it goes down, as a closed port does to live sockets', () => {
+    const s = parseScenario(
+      'x.yaml',
+      `
+duration: 1500ms
+upstreams: [{ name: a, latency: 5s }, { name: b, latency: 5s }]
+faults: [{ upstream: a, at: 1s, for: 10s, kind: down }]
+load: { arrival: constant, rate: 10/s }
+balancer: { retry: { attempts: 1 } }
+`,
+    );
+    const r = runSimulation(s).metrics;
+    // Every request sent to a fails: those in service at 1 s with a reset, later ones refused.
+    expect(r.summary.attemptsPerUpstream['a']).toBeGreaterThanOrEqual(6);
+    expect(r.summary.errorsByClass.reset).toBe(r.summary.attemptsPerUpstream['a']);
+    expect(r.summary.ok).toBe(r.summary.attemptsPerUpstream['b']);
+  });
+
   it('runs closed-loop load with think time', () => {
     const s = parseScenario(
       'x.yaml',
