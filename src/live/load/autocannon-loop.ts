@@ -3,6 +3,7 @@ import type { Scheduler, Timer } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
 import { classOfNetworkError, classOfStatus } from './classify.js';
 import type { EventSink, LoadLoop } from './load-loop.js';
+import { freshStats } from './load-sender.js';
 import { RequestMaker, type PlannedRequest } from './request-mix.js';
 import { SseReader, usageOf } from './sse-reader.js';
 import type { ClientEnd, ClosedLoopSpec, GeneratorStats, LoadSpec } from './types.js';
@@ -50,16 +51,7 @@ export class AutocannonLoop implements LoadLoop {
     if (spec.loop.kind !== 'closed') throw new RangeError('AutocannonLoop needs a closed loop');
     this.c = spec.loop;
     this.maker = new RequestMaker(spec.mix, new Rng(spec.seed).fork('load'), spec.headers);
-    this.stats = {
-      driver: 'autocannon',
-      sent: 0,
-      lateSends: 0,
-      droppedSends: 0,
-      maxLagMs: 0,
-      lateToleranceMs: 0,
-      maxInflight: this.c.clients,
-      cutOff: 0,
-    };
+    this.stats = freshStats('autocannon', 0, this.c.clients);
   }
 
   run(t0: number): Promise<GeneratorStats> {

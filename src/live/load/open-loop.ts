@@ -1,11 +1,9 @@
-import { setMaxListeners } from 'node:events';
 import type { Scheduler, Timer } from '../../core/clock.js';
 import { Rng } from '../../core/rng.js';
 import { nextArrival, rateSegments, type RateSegment } from '../../sim/arrivals.js';
 import type { EventSink, LoadLoop } from './load-loop.js';
-import { IdleClients } from './idle-clients.js';
+import { freshStats, LoadSender } from './load-sender.js';
 import { RequestMaker } from './request-mix.js';
-import { sendRequest, type SendContext } from './send.js';
 import type { GeneratorStats, LoadSpec, OpenLoopSpec } from './types.js';
 
 /** Arrivals due within this of now go out in the same wake-up (timer granularity is ~1 ms). */
@@ -22,59 +20,33 @@ export class OpenLoop implements LoadLoop {
   private readonly segments: RateSegment[];
   private readonly rng: Rng;
   private readonly maker: RequestMaker;
-  private readonly pool: IdleClients;
-  private readonly abort = new AbortController();
-  private readonly ctx: SendContext;
+  private readonly sender: LoadSender;
+  private readonly stats: GeneratorStats;
   private next = 0;
   private timer: Timer | null = null;
-  private graceTimer: Timer | null = null;
   private sending = true;
-  private inflight = 0;
-  private finish: ((s: GeneratorStats) => void) | null = null;
   private t0 = 0;
-  private readonly stats: GeneratorStats;
 
   constructor(
     private readonly spec: LoadSpec,
     private readonly scheduler: Scheduler,
-    private readonly emit: EventSink,
+    emit: EventSink,
   ) {
     if (spec.loop.kind !== 'open') throw new RangeError('OpenLoop needs an open-loop spec');
     this.o = spec.loop;
     this.segments = rateSegments(spec.durationMs, this.o.rate, this.o.stages);
     this.rng = new Rng(spec.seed).fork('load');
     this.maker = new RequestMaker(spec.mix, this.rng, spec.headers);
-    // One listener per request in flight.
-    setMaxListeners(0, this.abort.signal);
-    const url = new URL(spec.url);
-    this.pool = new IdleClients(url.origin);
-    this.ctx = {
-      path: `${url.pathname.replace(/\/+$/, '')}/chat/completions`,
-      clock: scheduler,
-      t0: 0,
-      timeoutMs: spec.timeoutMs,
-      signal: this.abort.signal,
-    };
-    this.stats = {
-      driver: 'open-loop',
-      sent: 0,
-      lateSends: 0,
-      droppedSends: 0,
-      maxLagMs: 0,
-      lateToleranceMs: this.o.lateToleranceMs,
-      maxInflight: spec.maxInflight,
-      cutOff: 0,
-    };
+    this.stats = freshStats('open-loop', this.o.lateToleranceMs, spec.maxInflight);
+    this.sender = new LoadSender(spec, scheduler, emit, this.stats);
   }
 
   run(t0: number): Promise<GeneratorStats> {
     this.t0 = t0;
-    this.ctx.t0 = t0;
-    return new Promise((resolve) => {
-      this.finish = resolve;
-      this.next = nextArrival(this.segments, 0, this.o.arrival, this.rng);
-      this.arm();
-    });
+    const done = this.sender.start(t0);
+    this.next = nextArrival(this.segments, 0, this.o.arrival, this.rng);
+    this.arm();
+    return done;
   }
 
   stop(graceMs: number): void {
@@ -83,13 +55,8 @@ export class OpenLoop implements LoadLoop {
       this.timer?.cancel();
       this.timer = null;
     }
-    this.graceTimer?.cancel();
-    this.graceTimer = this.scheduler.setTimer(graceMs, () => {
-      this.graceTimer = null;
-      this.stats.cutOff = this.inflight;
-      this.abort.abort();
-    });
-    this.settle();
+    this.sender.graceThenAbort(graceMs);
+    this.sender.settle(this.sending);
   }
 
   private arm(): void {
@@ -118,28 +85,10 @@ export class OpenLoop implements LoadLoop {
     if (lag > this.o.lateToleranceMs) this.stats.lateSends++;
     // Drawn even when dropped, so the rest of the schedule stays the simulator's.
     const req = this.maker.make();
-    if (this.inflight >= this.spec.maxInflight) {
+    if (this.sender.inflight >= this.spec.maxInflight) {
       this.stats.droppedSends++;
       return;
     }
-    this.inflight++;
-    this.stats.sent++;
-    this.emit({ k: 's', id: req.id, t: intended, stream: req.stream });
-    const conn = this.pool.acquire();
-    void sendRequest(this.ctx, conn, req, this.t0 + intended).then((end) => {
-      this.pool.release(conn);
-      this.inflight--;
-      this.emit(end);
-      this.settle();
-    });
-  }
-
-  private settle(): void {
-    if (this.sending || this.inflight > 0 || this.finish === null) return;
-    this.graceTimer?.cancel();
-    this.graceTimer = null;
-    const done = this.finish;
-    this.finish = null;
-    void this.pool.destroy().then(() => done({ ...this.stats }));
+    this.sender.send(req, intended, this.t0 + intended, () => this.sender.settle(this.sending));
   }
 }
