@@ -1,7 +1,8 @@
 import { check, checkInteger, checkPositive } from '../../core/assert.js';
-import type { Scheduler, Timer } from '../../core/clock.js';
+import type { Scheduler } from '../../core/clock.js';
+import { Ejections } from './ejections.js';
 import { decayedMultiplier, ejectionMs, nextMultiplier } from './ejection-time.js';
-import type { EnvoyOutlierConfig, OutlierDetector, OutlierListener } from './outlier-detector.js';
+import type { EnvoyOutlierConfig } from './outlier-detector.js';
 
 /**
  * Envoy's consecutive-5xx outlier detection (source/common/upstream/outlier_detection_impl.cc):
@@ -18,26 +19,21 @@ import type { EnvoyOutlierConfig, OutlierDetector, OutlierListener } from './out
  * - Return to service is exact, on a timer (Envoy rounds it up to its next interval sweep), and
  *   clears the run of failures. Results recorded while ejected are ignored.
  */
-export class EnvoyOutlier implements OutlierDetector {
+export class EnvoyOutlier extends Ejections {
   private readonly run: Int32Array;
   private readonly multiplier: Int32Array;
   private readonly returnedAt: Float64Array;
-  private readonly ejected: Uint8Array;
-  private readonly timers: (Timer | null)[];
-  private readonly listeners: OutlierListener[] = [];
   private ejectedCount = 0;
-  private disposed = false;
 
   constructor(
-    readonly n: number,
+    n: number,
     readonly config: Readonly<Required<EnvoyOutlierConfig>>,
-    private readonly scheduler: Scheduler,
+    scheduler: Scheduler,
   ) {
+    super(n, scheduler);
     this.run = new Int32Array(n);
     this.multiplier = new Int32Array(n);
     this.returnedAt = new Float64Array(n).fill(-Infinity);
-    this.ejected = new Uint8Array(n);
-    this.timers = new Array<Timer | null>(n).fill(null);
   }
 
   /** How many upstreams are ejected now. */
@@ -54,22 +50,6 @@ export class EnvoyOutlier implements OutlierDetector {
     if (++this.run[i]! < this.config.consecutiveFailures) return;
     this.run[i] = 0;
     if (this.mayEject()) this.eject(i);
-  }
-
-  isEjected(i: number): boolean {
-    return this.ejected[i] === 1;
-  }
-
-  addListener(listener: OutlierListener): void {
-    this.listeners.push(listener);
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    for (let i = 0; i < this.n; i++) {
-      this.timers[i]?.cancel();
-      this.timers[i] = null;
-    }
   }
 
   private mayEject(): boolean {
@@ -101,10 +81,6 @@ export class EnvoyOutlier implements OutlierDetector {
     const now = this.scheduler.now();
     this.returnedAt[i] = now;
     this.emit(i, false, now);
-  }
-
-  private emit(i: number, ejected: boolean, now: number): void {
-    for (const l of this.listeners) l(i, ejected, now);
   }
 }
 

@@ -1,6 +1,7 @@
 import { checkInteger, checkPositive } from '../../core/assert.js';
-import type { Scheduler, Timer } from '../../core/clock.js';
-import type { NginxOutlierConfig, OutlierDetector, OutlierListener } from './outlier-detector.js';
+import type { Scheduler } from '../../core/clock.js';
+import { Ejections } from './ejections.js';
+import type { NginxOutlierConfig } from './outlier-detector.js';
 
 /**
  * nginx's passive check (ngx_http_upstream_round_robin.c), restated without its pick-time clock:
@@ -17,24 +18,19 @@ import type { NginxOutlierConfig, OutlierDetector, OutlierListener } from './out
  *   `accessed < checked` is false then); a later one does.
  * - maxFails = 0 disables the check.
  */
-export class NginxOutlier implements OutlierDetector {
+export class NginxOutlier extends Ejections {
   private readonly fails: Int32Array;
   private readonly lastFailure: Float64Array;
-  private readonly ejected: Uint8Array;
-  private readonly timers: (Timer | null)[];
-  private readonly listeners: OutlierListener[] = [];
-  private disposed = false;
 
   constructor(
-    readonly n: number,
+    n: number,
     readonly maxFails: number,
     readonly failTimeoutMs: number,
-    private readonly scheduler: Scheduler,
+    scheduler: Scheduler,
   ) {
+    super(n, scheduler);
     this.fails = new Int32Array(n);
     this.lastFailure = new Float64Array(n).fill(-Infinity);
-    this.ejected = new Uint8Array(n);
-    this.timers = new Array<Timer | null>(n).fill(null);
   }
 
   record(i: number, failure: boolean): void {
@@ -60,22 +56,6 @@ export class NginxOutlier implements OutlierDetector {
     }
   }
 
-  isEjected(i: number): boolean {
-    return this.ejected[i] === 1;
-  }
-
-  addListener(listener: OutlierListener): void {
-    this.listeners.push(listener);
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    for (let i = 0; i < this.n; i++) {
-      this.timers[i]?.cancel();
-      this.timers[i] = null;
-    }
-  }
-
   private arm(i: number): void {
     this.timers[i]?.cancel();
     this.timers[i] = this.disposed
@@ -87,10 +67,6 @@ export class NginxOutlier implements OutlierDetector {
     this.timers[i] = null;
     this.ejected[i] = 0;
     this.emit(i, false, this.scheduler.now());
-  }
-
-  private emit(i: number, ejected: boolean, now: number): void {
-    for (const l of this.listeners) l(i, ejected, now);
   }
 }
 
