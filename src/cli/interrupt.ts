@@ -24,3 +24,16 @@ export function onInterrupt(): { signal: AbortSignal; dispose(): void } {
     },
   };
 }
+
+/** Resolves on the first SIGINT or SIGTERM, for commands that serve until they are stopped. */
+export function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

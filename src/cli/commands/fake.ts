@@ -1,6 +1,7 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import type { Command } from 'commander';
+import { untilSignal } from '../interrupt.js';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { loadYamlFile } from '../../scenario/load.js';
@@ -41,15 +42,7 @@ export function registerFake(program: Command): void {
       process.stderr.write(
         `lbsim fake: ${fleet.servers.length} upstream(s) listening; control API at <url>/../__lbsim/state; Ctrl-C to stop\n`,
       );
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilSignal();
       await fleet.close();
       if (log) await new Promise<void>((r) => log.end(() => r()));
     });

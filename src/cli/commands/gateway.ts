@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { untilSignal } from '../interrupt.js';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { createProxy, type Proxy, type ProxyUpstream } from '../../live/proxy/proxy.js';
@@ -40,18 +41,6 @@ async function startFakes(s: Scenario): Promise<Fleet | null> {
     seed: s.seed,
     upstreams: fakes,
     faults: (s.faults ?? []).filter((f) => names.has(f.upstream)),
-  });
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
   });
 }
 
