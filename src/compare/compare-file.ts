@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { zRunResult } from '../run/result-schema.js';
-import { formatPath } from '../scenario/format-path.js';
-import { flattenIssues, humanErrorMap } from '../scenario/zod-messages.js';
+import { humanErrorMap } from '../scenario/zod-messages.js';
+import { jsonInputError } from '../scenario/json-problems.js';
 import type { PartialCompare } from './shard.js';
 
 const zScenarioRef = z.strictObject({
@@ -47,15 +47,6 @@ export function readCompare(file: string): PartialCompare {
     );
   }
   const r = zCompareResult.safeParse(data, { error: humanErrorMap });
-  if (!r.success)
-    throw new InputError(
-      flattenIssues(r.error.issues).map((p) => ({
-        file,
-        line: 1,
-        col: 1,
-        path: formatPath(p.path),
-        message: p.message,
-      })),
-    );
+  if (!r.success) throw jsonInputError(file, r.error.issues);
   return r.data as unknown as PartialCompare;
 }

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import { zRunResult } from '../run/result-schema.js';
 import type { RunResult } from '../run/result.js';
-import { formatPath } from '../scenario/format-path.js';
-import { flattenIssues, humanErrorMap } from '../scenario/zod-messages.js';
+import { humanErrorMap } from '../scenario/zod-messages.js';
+import { jsonInputError } from '../scenario/json-problems.js';
 import {
   compareToBaseline,
   type BaselineResult,
@@ -70,15 +70,7 @@ function parse<T>(file: string, data: unknown, schema: z.ZodType<T>, what: strin
       'format',
       `not ${what} (format ${JSON.stringify((data as { format?: unknown })?.format)})`,
     );
-  throw new InputError(
-    flattenIssues(r.error.issues).map((p) => ({
-      file,
-      line: 1,
-      col: 1,
-      path: formatPath(p.path),
-      message: p.message,
-    })),
-  );
+  throw jsonInputError(file, r.error.issues);
 }
 
 /** A result.json, checked against its schema; an InputError (exit 2) for anything else. */
