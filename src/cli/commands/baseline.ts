@@ -10,7 +10,7 @@ import {
   type BaselineFile,
 } from '../../slo/baseline.js';
 import { regressionSummary } from '../../slo/regression-text.js';
-import { writeAtomically } from './run.js';
+import { writeAtomically } from '../../run/write-atomically.js';
 
 const DEFAULT_BASELINE = join('reports', 'baseline.json');
 

@@ -11,7 +11,7 @@ import { UsageError } from '../../core/errors.js';
 import { parseDuration, UnitError } from '../../core/units.js';
 import { writeCompareReport } from '../../report/write.js';
 import { loadScenario } from '../../scenario/scenario.js';
-import { writeAtomically } from './run.js';
+import { writeAtomically } from '../../run/write-atomically.js';
 
 export interface CompareCliOptions {
   strategies?: string | undefined;

@@ -14,9 +14,6 @@ import { runSimulation } from '../../sim/engine.js';
 import { evaluateSlo } from '../../slo/evaluate.js';
 import { VERSION } from '../version.js';
 
-/** Kept here too: compare and baseline import it from the run command. */
-export { writeAtomically } from '../../run/write-atomically.js';
-
 export interface RunOptions {
   mode: string;
   seed?: string | undefined;
