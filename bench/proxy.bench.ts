@@ -1,8 +1,8 @@
 /**
  * The proxy benchmark: the same fake upstream, the same load generator (autocannon in its own
  * process), one run, three targets — the fake directly, lbsim's gateway, and nginx (Debian's
- * package, one worker, upstream keepalive) — plus a bare Node proxy as the floor of the Node
- * stack. Prints requests/s, p50/p99 and the ratios; never
+ * package, one worker, upstream keepalive) — plus two controls: a node:http + undici proxy
+ * (what the Node HTTP stack costs) and a raw-socket proxy (the floor of any Node proxy). Prints requests/s, p50/p99 and the ratios; never
  * asserts. Knobs: LBSIM_BENCH_SECONDS (default 6), LBSIM_BENCH_CONNECTIONS (default 50),
  * LBSIM_BENCH_PROFILE=<dir> writes a --cpu-prof of the gateway process there.
  */
@@ -142,12 +142,16 @@ export async function run(): Promise<void> {
     const bareProc = child('bare-proxy-process', [fake.url]);
     children.push(bareProc);
     const bare = await jsonLine<{ url: string }>(bareProc);
+    const rawProc = child('raw-proxy-process', [fake.url]);
+    children.push(rawProc);
+    const raw = await jsonLine<{ url: string }>(rawProc);
 
     // The processes whose CPU time counts for each target (the fake's is not the proxy's).
     const targets: { name: string; url: string; pids: number[] }[] = [
       { name: 'fake directly', url: fake.url, pids: [] },
       { name: 'lbsim gateway', url: gateway.url, pids: [gwProc.pid!] },
-      { name: 'bare Node proxy', url: bare.url, pids: [bareProc.pid!] },
+      { name: 'node:http + undici', url: bare.url, pids: [bareProc.pid!] },
+      { name: 'raw-socket floor', url: raw.url, pids: [rawProc.pid!] },
     ];
     const nginxBin = findNginx();
     let note = '';
@@ -201,20 +205,29 @@ export async function run(): Promise<void> {
     console.log(fmt(head));
     console.log(widths.map((w) => '-'.repeat(w)).join('  '));
     for (const l of lines) console.log(fmt(l));
-    const direct = rows[0]!.r;
-    const lbsim = rows[1]!.r;
-    console.log(`lbsim / direct throughput: ${(lbsim.rps / direct.rps).toFixed(2)}`);
-    console.log(
-      `lbsim / bare Node proxy throughput: ${(lbsim.rps / rows[2]!.r.rps).toFixed(2)}; CPU per request: ${(rows[1]!.cpuUs / rows[2]!.cpuUs).toFixed(2)}`,
-    );
-    const nginx = rows[3]?.r;
-    const cpuRatio = rows[3] !== undefined ? rows[1]!.cpuUs / rows[3].cpuUs : NaN;
-    if (nginx !== undefined) {
-      if (!Number.isNaN(cpuRatio))
-        console.log(`lbsim / nginx CPU per request: ${cpuRatio.toFixed(2)} (load-independent)`);
-      console.log(`nginx / direct throughput: ${(nginx.rps / direct.rps).toFixed(2)}`);
+    const row = (name: string): { r: LoadResult; cpuUs: number } | undefined =>
+      rows.find((x) => x.name === name);
+    const lbsim = row('lbsim gateway')!;
+    const vs = (name: string): void => {
+      const other = row(name);
+      if (other === undefined) return;
       console.log(
-        `lbsim / nginx throughput: ${(lbsim.rps / nginx.rps).toFixed(2)} (target >= 1.00); p99 lbsim - nginx: ${(lbsim.p99 - nginx.p99).toFixed(2)} ms (target <= 1 ms)`,
+        `lbsim / ${name}: throughput ${(lbsim.r.rps / other.r.rps).toFixed(2)}, CPU per request ${(lbsim.cpuUs / other.cpuUs).toFixed(2)}`,
+      );
+    };
+    console.log(
+      `lbsim / fake directly: throughput ${(lbsim.r.rps / row('fake directly')!.r.rps).toFixed(2)}`,
+    );
+    vs('node:http + undici');
+    vs('raw-socket floor');
+    const nginx = row('nginx (1 worker)');
+    if (nginx !== undefined) {
+      vs('nginx (1 worker)');
+      console.log(
+        `nginx / fake directly: throughput ${(nginx.r.rps / row('fake directly')!.r.rps).toFixed(2)}`,
+      );
+      console.log(
+        `lbsim / nginx throughput: ${(lbsim.r.rps / nginx.r.rps).toFixed(2)} (target >= 1.00); p99 lbsim - nginx: ${(lbsim.r.p99 - nginx.r.p99).toFixed(2)} ms (target <= 1 ms)`,
       );
     }
     if (note !== '') console.log(note);

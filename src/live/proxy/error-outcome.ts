@@ -12,7 +12,7 @@ const CONNECT_CODES: ReadonlySet<string> = new Set([
   'EADDRNOTAVAIL',
   'ENOTFOUND',
   'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
+  'LBSIM_CONNECT_TIMEOUT',
 ]);
 
 /**

@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatched } from '../../gateway/dispatcher.js';
 import type { GatewayRequest, RequestResult } from '../../gateway/request.js';
 import {
@@ -11,7 +10,10 @@ import {
   TIMEOUT,
   type GatewayErrorSpec,
 } from './error-body.js';
-import { upstreamRequestHeaders } from './headers.js';
+import type { Reply } from '../http1/reply.js';
+import type { ServerRequest } from '../http1/server.js';
+import { fieldValue } from '../http1/header-names.js';
+import { upstreamRequestFields } from './headers.js';
 import type { UpstreamTarget } from './upstream-target.js';
 
 /** What an exchange needs from the proxy that owns it. */
@@ -45,18 +47,19 @@ export class Exchange implements GatewayRequest {
 
   /** A buffered (non-streaming) answer, set when the serving attempt completed. */
   answerStatus = 0;
-  answerHeaders: string[] | null = null;
+  /** Header lines for the client (see Reply.writeHead). */
+  answerFields = '';
   answerBody: Buffer | null = null;
   /** The latest upstream error answer, surfaced when there is nowhere else to go. */
   errorStatus = 0;
-  errorHeaders: string[] | null = null;
+  errorFields = '';
   errorBody: Buffer | null = null;
   errorCode: string | undefined = undefined;
 
   private over = false;
   private bodies: (Buffer | undefined)[] | null = null;
-  private plainHeaders: string[] | null = null;
-  private keyedHeaders: (string[] | undefined)[] | null = null;
+  private plainFields: string | null = null;
+  private keyedFields: (string | undefined)[] | null = null;
   private parsed: Record<string, unknown> | null | undefined = undefined;
 
   readonly done = (result: RequestResult): void => this.finish(result);
@@ -66,12 +69,11 @@ export class Exchange implements GatewayRequest {
     readonly method: string,
     /** The path after /v1, with its query: "/chat/completions". */
     readonly subPath: string,
-    readonly req: IncomingMessage,
-    readonly res: ServerResponse,
+    readonly req: ServerRequest,
+    readonly res: Reply,
     private readonly host: ExchangeHost,
   ) {
-    const k = req.headers['x-lbsim-key'];
-    this.key = typeof k === 'string' ? k : undefined;
+    this.key = fieldValue(req.fields, 'x-lbsim-key');
   }
 
   /** Sets the body and what the dispatcher needs to know of it (streaming or not). */
@@ -99,11 +101,12 @@ export class Exchange implements GatewayRequest {
     return b;
   }
 
-  headersFor(t: UpstreamTarget, index: number): string[] {
+  /** The header lines as sent to `t`, built once per upstream key. */
+  fieldsFor(t: UpstreamTarget, index: number): string {
     if (t.apiKey === undefined)
-      return (this.plainHeaders ??= upstreamRequestHeaders(this.req.rawHeaders, undefined));
-    const cache = (this.keyedHeaders ??= []);
-    return (cache[index] ??= upstreamRequestHeaders(this.req.rawHeaders, t.apiKey));
+      return (this.plainFields ??= upstreamRequestFields(this.req.fields, undefined));
+    const cache = (this.keyedFields ??= []);
+    return (cache[index] ??= upstreamRequestFields(this.req.fields, t.apiKey));
   }
 
   private json(): Record<string, unknown> | null {
@@ -122,11 +125,14 @@ export class Exchange implements GatewayRequest {
   }
 
   /** First bytes of a streamed answer: the head goes out now. */
-  startStream(status: number, headers: string[]): void {
+  startStream(status: number, fields: string): void {
     if (this.headSent) return;
     this.headSent = true;
-    headers.push('x-lbsim-upstream', this.target!.name, 'x-lbsim-attempts', String(this.attempts));
-    this.res.writeHead(status, headers);
+    this.res.writeHead(
+      status,
+      ['x-lbsim-upstream', this.target!.name, 'x-lbsim-attempts', String(this.attempts)],
+      fields,
+    );
   }
 
   write(chunk: Buffer): void {
@@ -161,7 +167,7 @@ export class Exchange implements GatewayRequest {
       this.breakStream(result.outcome?.kind === 'timeout' ? 'stream_stalled' : 'stream_truncated');
     } else if (result.errorClass === 'aborted') {
       // The client is gone (or the gateway is closing): nothing to answer.
-      if (!this.res.destroyed && !this.res.writableEnded) this.sendError(SHUTTING_DOWN);
+      if (!this.res.destroyed && !this.res.ended) this.sendError(SHUTTING_DOWN);
     } else if (result.outcome?.kind === 'http-error' && this.errorStatus > 0) {
       if (this.errorCode === 'context_length_exceeded' && this.host.contextFallback(this)) return;
       this.sendUpstreamError();
@@ -181,22 +187,21 @@ export class Exchange implements GatewayRequest {
   private respondOk(): void {
     const res = this.res;
     if (this.stream && this.answerBody === null) {
-      if (!this.headSent) this.startStream(this.answerStatus || 200, this.answerHeaders ?? []);
+      if (!this.headSent) this.startStream(this.answerStatus || 200, this.answerFields);
       res.end();
       return;
     }
     const body = this.answerBody ?? EMPTY;
-    const headers = this.answerHeaders ?? [];
-    headers.push(
+    const headers = [
       'content-length',
       String(body.length),
       'x-lbsim-upstream',
       this.target!.name,
       'x-lbsim-attempts',
       String(this.attempts),
-    );
+    ];
     this.headSent = true;
-    res.writeHead(this.answerStatus, headers);
+    res.writeHead(this.answerStatus, headers, this.answerFields);
     res.end(this.method === 'HEAD' ? undefined : body);
   }
 
@@ -215,17 +220,16 @@ export class Exchange implements GatewayRequest {
 
   private sendUpstreamError(): void {
     const body = this.errorBody ?? EMPTY;
-    const headers = this.errorHeaders ?? [];
-    headers.push(
+    const headers = [
       'content-length',
       String(body.length),
       'x-lbsim-upstream',
       this.target?.name ?? '',
       'x-lbsim-attempts',
       String(this.attempts),
-    );
+    ];
     this.headSent = true;
-    this.res.writeHead(this.errorStatus, headers);
+    this.res.writeHead(this.errorStatus, headers, this.errorFields);
     this.res.end(this.method === 'HEAD' ? undefined : body);
   }
 

@@ -1,8 +1,10 @@
+import { filterFields, HeaderNames } from '../http1/header-names.js';
+
 /**
  * Header forwarding. Hop-by-hop headers (RFC 9110 §7.6.1) never cross the proxy; the length is
  * the gateway's to set on each side; `date` comes from the gateway's own server.
  */
-const NOT_FORWARDED: ReadonlySet<string> = new Set([
+const NOT_FORWARDED_NAMES = [
   'connection',
   'keep-alive',
   'proxy-connection',
@@ -16,27 +18,19 @@ const NOT_FORWARDED: ReadonlySet<string> = new Set([
   'content-length',
   'date',
   'expect',
-]);
+];
+const NOT_FORWARDED = new HeaderNames(NOT_FORWARDED_NAMES);
+/** With an upstream key of the gateway's own, the client's key stays behind too. */
+const NOT_FORWARDED_KEYED = new HeaderNames([...NOT_FORWARDED_NAMES, 'authorization']);
+const BACKOFF = new HeaderNames(['retry-after', 'retry-after-ms']);
 
 /**
- * The client's headers for the upstream, from node's flat `rawHeaders`. Without `apiKey` the
- * client's Authorization passes through; with it the client's is dropped and the upstream's
- * key is sent instead.
+ * The client's header lines for the upstream. Without `apiKey` the client's Authorization
+ * passes through; with it the client's is dropped and the upstream's key is sent instead.
  */
-export function upstreamRequestHeaders(
-  raw: readonly string[],
-  apiKey: string | undefined,
-): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    const lower = name.toLowerCase();
-    if (NOT_FORWARDED.has(lower)) continue;
-    if (apiKey !== undefined && lower === 'authorization') continue;
-    out.push(name, raw[i + 1]!);
-  }
-  if (apiKey !== undefined) out.push('authorization', `Bearer ${apiKey}`);
-  return out;
+export function upstreamRequestFields(fields: string, apiKey: string | undefined): string {
+  if (apiKey === undefined) return filterFields(fields, NOT_FORWARDED, null, null);
+  return `${filterFields(fields, NOT_FORWARDED_KEYED, null, null)}authorization: Bearer ${apiKey}\r\n`;
 }
 
 /** What the gateway reads from an upstream's response headers besides forwarding them. */
@@ -45,19 +39,18 @@ export interface ResponseHints {
   retryAfterMs: string | undefined;
 }
 
+const picked: string[] = [];
+
 /**
- * The upstream's response headers for the client, as a flat [name, value, ...] list for
- * `writeHead`, from undici's raw Buffers; fills `hints` with the back-off headers on the way.
+ * The upstream's response header lines for the client; fills `hints` with the back-off headers
+ * on the way.
  */
-export function clientResponseHeaders(raw: readonly Buffer[], hints: ResponseHints): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toString('latin1').toLowerCase();
-    if (NOT_FORWARDED.has(name)) continue;
-    const value = raw[i + 1]!.toString('latin1');
-    if (name === 'retry-after') hints.retryAfter = value;
-    else if (name === 'retry-after-ms') hints.retryAfterMs = value;
-    out.push(name, value);
+export function clientResponseFields(fields: string, hints: ResponseHints): string {
+  picked.length = 0;
+  const out = filterFields(fields, NOT_FORWARDED, BACKOFF, picked);
+  for (let i = 0; i < picked.length; i += 2) {
+    if (picked[i] === 'retry-after') hints.retryAfter ??= picked[i + 1];
+    else hints.retryAfterMs ??= picked[i + 1];
   }
   return out;
 }

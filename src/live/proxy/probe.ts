@@ -1,4 +1,5 @@
 import type { Probe } from '../../gateway/health/active-checker.js';
+import type { ResponseHandler } from '../http1/pool.js';
 import type { UpstreamTarget } from './upstream-target.js';
 
 export interface ProbeSpec {
@@ -16,8 +17,8 @@ const alive = (status: number): boolean => status >= 200 && status < 400;
 const CANCELLED = Object.assign(new Error('health probe cancelled'), { code: 'LBSIM_ABORTED' });
 
 /** One probe request; the body, if any, is read and dropped so the connection is reused. */
-class ProbeRequest {
-  private abortFn: ((err?: Error) => void) | null = null;
+class ProbeRequest implements ResponseHandler {
+  private abortFn: ((err: Error) => void) | null = null;
   private over = false;
   private status = 0;
 
@@ -30,19 +31,16 @@ class ProbeRequest {
     this.abortFn = null;
   };
 
-  onConnect(abort: (err?: Error) => void): void {
+  onConnect(abort: (err: Error) => void): void {
     if (this.over) abort(CANCELLED);
     else this.abortFn = abort;
   }
 
-  onHeaders(status: number): boolean {
+  onHeaders(status: number): void {
     this.status = status;
-    return true;
   }
 
-  onData(): boolean {
-    return true;
-  }
+  onData(): void {}
 
   onComplete(): void {
     if (this.over) return;
@@ -67,9 +65,12 @@ export function httpProbe(targets: readonly UpstreamTarget[], spec: ProbeSpec): 
   return (upstream, done) => {
     const t = targets[upstream]!;
     const p = new ProbeRequest(done);
-    const headers = t.apiKey === undefined ? [] : ['authorization', `Bearer ${t.apiKey}`];
+    const fields = t.apiKey === undefined ? '' : `authorization: Bearer ${t.apiKey}\r\n`;
     try {
-      t.pool.dispatch({ path: probePath(t.basePath, spec.path), method: spec.method, headers }, p);
+      t.pool.dispatch(
+        { path: probePath(t.basePath, spec.path), method: spec.method, fields, body: null },
+        p,
+      );
     } catch {
       p.onError();
     }

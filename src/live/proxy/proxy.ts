@@ -1,13 +1,19 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { check } from '../../core/assert.js';
 import type { Scheduler } from '../../core/clock.js';
 import { realScheduler } from '../../core/real-scheduler.js';
 import { Rng } from '../../core/rng.js';
 import type { GatewayListener } from '../../gateway/events.js';
+import type { Reply } from '../http1/reply.js';
+import { Http1Server, type ServerRequest } from '../http1/server.js';
 import { createGateway, type Gateway, type GatewayConfig } from '../../gateway/gateway.js';
 import { createContextFallback } from './context-fallback.js';
-import { errorJson, NOT_FOUND, SHUTTING_DOWN, TOO_LARGE } from './error-body.js';
+import {
+  errorJson,
+  NOT_FOUND,
+  SHUTTING_DOWN,
+  TOO_LARGE,
+  type GatewayErrorSpec,
+} from './error-body.js';
 import { Exchange, type ExchangeHost } from './exchange.js';
 import { httpProbe, type ProbeSpec } from './probe.js';
 import { HttpTransport } from './transport.js';
@@ -64,9 +70,8 @@ class HttpProxy implements Proxy, ExchangeHost {
   readonly gateway: Gateway;
   private readonly fallback: Gateway | null;
   private readonly targets: UpstreamTarget[];
-  private readonly server: Server;
+  private readonly server: Http1Server;
   private readonly host: string;
-  private readonly maxBody: number;
   private readonly open = new Set<Exchange>();
   private nextId = 0;
   private portNumber = 0;
@@ -81,16 +86,16 @@ class HttpProxy implements Proxy, ExchangeHost {
       'must be a loopback address (127.0.0.1 or ::1) unless allowRemote is set',
     );
     this.host = host;
-    this.maxBody = o.maxBodyBytes ?? 10 * 1024 * 1024;
-    check(this.maxBody > 0, 'maxBodyBytes', this.maxBody, 'must be > 0');
+    const maxBodyBytes = o.maxBodyBytes ?? 10 * 1024 * 1024;
+    check(maxBodyBytes > 0, 'maxBodyBytes', maxBodyBytes, 'must be > 0');
+    const scheduler = o.scheduler ?? realScheduler;
     const byName = new Map(o.upstreams.map((u) => [u.name, u]));
     this.targets = o.gateway.upstreams.map((g, i) => {
       const u = byName.get(g.name);
       if (u === undefined)
         throw new RangeError(`upstreams: no URL for gateway upstream ${JSON.stringify(g.name)}`);
-      return new UpstreamTarget(u, i);
+      return new UpstreamTarget(u, i, scheduler);
     });
-    const scheduler = o.scheduler ?? realScheduler;
     const rng = new Rng(o.seed ?? 'lbsim');
     const listener = o.listener ?? {};
     try {
@@ -115,7 +120,7 @@ class HttpProxy implements Proxy, ExchangeHost {
       for (const t of this.targets) void t.pool.destroy();
       throw err;
     }
-    this.server = createServer({ keepAlive: true, noDelay: true }, this.onRequest);
+    this.server = new Http1Server(this.onRequest, { scheduler, maxBodyBytes, errorBody });
   }
 
   get url(): string {
@@ -130,20 +135,15 @@ class HttpProxy implements Proxy, ExchangeHost {
     return this.open.size;
   }
 
-  listen(port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => {
-        void this.close().finally(() => reject(err));
-      };
-      this.server.once('error', onError);
-      this.server.listen({ port, host: this.host, exclusive: true }, () => {
-        this.server.off('error', onError);
-        this.portNumber = (this.server.address() as AddressInfo).port;
-        this.gateway.start();
-        this.fallback?.start();
-        resolve();
-      });
-    });
+  async listen(port: number): Promise<void> {
+    try {
+      this.portNumber = await this.server.listen(port, this.host);
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+    this.gateway.start();
+    this.fallback?.start();
   }
 
   close(): Promise<void> {
@@ -152,12 +152,12 @@ class HttpProxy implements Proxy, ExchangeHost {
   }
 
   private async shutdown(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = this.server.close();
     for (const ex of [...this.open]) ex.shutdown();
     this.gateway.dispose();
     this.fallback?.dispose();
     await Promise.all(this.targets.map((t) => t.pool.destroy()));
-    this.server.closeAllConnections();
+    this.server.destroyAll();
     await closed;
   }
 
@@ -172,73 +172,36 @@ class HttpProxy implements Proxy, ExchangeHost {
     return true;
   }
 
-  private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    const url = req.url ?? '/';
+  private readonly onRequest = (req: ServerRequest, res: Reply): void => {
+    const url = req.target;
     if (this.closing !== null || !(url.startsWith('/v1/') || url === '/v1')) {
       const spec = this.closing !== null ? SHUTTING_DOWN : NOT_FOUND;
-      reject(res, spec.status, errorJson(spec));
-      req.resume();
+      const body = errorJson(spec);
+      res.writeHead(spec.status, [
+        'content-type',
+        'application/json',
+        'content-length',
+        String(body.length),
+      ]);
+      res.end(body);
       return;
     }
-    const method = req.method ?? 'GET';
-    const ex = new Exchange(++this.nextId, method, url.slice(3), req, res, this);
+    const ex = new Exchange(++this.nextId, req.method, url.slice(3), req, res, this);
     this.open.add(ex);
-    res.once('close', () => ex.clientGone());
-    const length = req.headers['content-length'];
-    if (length === undefined && req.headers['transfer-encoding'] === undefined) {
-      req.resume();
-      this.dispatch(ex);
-      return;
-    }
-    if (length !== undefined && Number(length) > this.maxBody) {
-      this.tooLarge(ex);
-      return;
-    }
-    this.readBody(ex);
-  };
-
-  private readBody(ex: Exchange): void {
-    const req = ex.req;
-    let first: Buffer | null = null;
-    let more: Buffer[] | null = null;
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      if (ex.isOver) return;
-      size += chunk.length;
-      if (size > this.maxBody) {
-        this.tooLarge(ex);
-        return;
-      }
-      if (first === null) first = chunk;
-      else (more ??= [first]).push(chunk);
-    });
-    req.on('end', () => {
-      if (ex.isOver) return;
-      ex.setBody(more !== null ? Buffer.concat(more, size) : (first ?? EMPTY));
-      this.dispatch(ex);
-    });
-  }
-
-  private tooLarge(ex: Exchange): void {
-    ex.res.shouldKeepAlive = false;
-    ex.sendError(TOO_LARGE);
-    ex.close();
-    ex.req.resume();
-  }
-
-  private dispatch(ex: Exchange): void {
+    res.onClose = () => ex.clientGone();
+    ex.setBody(req.body);
     ex.handle = this.gateway.dispatcher.dispatch(ex, ex.done);
-  }
+  };
 }
 
-const EMPTY = Buffer.alloc(0);
-
-function reject(res: ServerResponse, status: number, body: Buffer): void {
-  res.writeHead(status, [
-    'content-type',
-    'application/json',
-    'content-length',
-    String(body.length),
-  ]);
-  res.end(body);
+/** The server's own protocol errors (400, 408, 413, 431, ...) in OpenAI's error shape. */
+function errorBody(status: number, message: string): Buffer {
+  if (status === 413) return errorJson(TOO_LARGE);
+  const spec: GatewayErrorSpec = {
+    status,
+    type: 'invalid_request_error',
+    code: 'bad_request',
+    message: `The gateway could not read the request: ${message}.`,
+  };
+  return errorJson(spec);
 }

@@ -2,9 +2,10 @@ import type { Clock } from '../../core/clock.js';
 import type { AttemptCall } from '../../gateway/dispatcher.js';
 import { OK_200 } from '../../gateway/outcome.js';
 import { parseRetryAfter } from '../../gateway/retry/retry-after.js';
+import type { ResponseHandler } from '../http1/pool.js';
 import { errorOutcome } from './error-outcome.js';
 import type { Exchange } from './exchange.js';
-import { clientResponseHeaders, type ResponseHints } from './headers.js';
+import { clientResponseFields, type ResponseHints } from './headers.js';
 import { providerErrorCode } from './provider-error.js';
 import type { UpstreamTarget } from './upstream-target.js';
 
@@ -20,28 +21,27 @@ const ABORTED = Object.assign(new Error('attempt aborted by the gateway'), {
 type Mode = 'head' | 'buffer' | 'error' | 'stream';
 
 /**
- * One attempt at an upstream as an undici dispatch handler (the core callbacks, without the
- * wrapper allocations of the controller API). Streamed answers go to the client chunk by chunk
+ * One attempt at an upstream, as the handler of a pool request. Streamed answers go to the client chunk by chunk
  * and commit on the first chunk; other answers and every error are buffered until complete so
  * the dispatcher can still retry or fail over.
  */
-export class UpstreamAttempt implements ResponseHints {
+export class UpstreamAttempt implements ResponseHints, ResponseHandler {
   retryAfter: string | undefined = undefined;
   retryAfterMs: string | undefined = undefined;
-  private undiciAbort: ((err?: Error) => void) | null = null;
+  private poolAbort: ((err: Error) => void) | null = null;
   /** Ended (by the upstream or by an abort): later callbacks are ignored. */
   private finished = false;
   private mode: Mode = 'head';
   private status = 0;
-  private headers: string[] | null = null;
+  private fields = '';
   private chunks: Buffer[] | null = null;
   private size = 0;
 
   readonly abort = (): void => {
     if (this.finished) return;
     this.finished = true;
-    const a = this.undiciAbort;
-    this.undiciAbort = null;
+    const a = this.poolAbort;
+    this.poolAbort = null;
     a?.(ABORTED);
   };
 
@@ -52,54 +52,53 @@ export class UpstreamAttempt implements ResponseHints {
     private readonly clock: Clock,
   ) {}
 
-  onConnect(abort: (err?: Error) => void): void {
+  onConnect(abort: (err: Error) => void): void {
     if (this.finished) abort(ABORTED);
-    else this.undiciAbort = abort;
+    else this.poolAbort = abort;
   }
 
-  onHeaders(status: number, raw: Buffer[] | null, _resume: () => void, _text: string): boolean {
-    if (this.finished || status < 200) return true;
+  onHeaders(status: number, fields: string): void {
+    if (this.finished) return;
     this.status = status;
-    this.headers = clientResponseHeaders(raw ?? [], this);
+    this.fields = clientResponseFields(fields, this);
     if (status >= 400) this.mode = 'error';
     else if (this.ex.stream) this.mode = 'stream';
     else this.mode = 'buffer';
-    return true;
   }
 
-  onData(chunk: Buffer): boolean {
-    if (this.finished) return true;
+  onData(chunk: Buffer): void {
+    if (this.finished) return;
     switch (this.mode) {
       case 'stream':
         this.streamChunk(chunk);
-        return true;
+        return;
       case 'buffer':
         if (this.size + chunk.length > BUFFER_LIMIT) {
           this.switchToStream();
           this.streamChunk(chunk);
-          return true;
+          return;
         }
         this.keep(chunk);
-        return true;
+        return;
       case 'error':
         if (this.size < ERROR_BODY_LIMIT)
           this.keep(chunk.subarray(0, ERROR_BODY_LIMIT - this.size));
-        return true;
+        return;
       case 'head':
-        return true;
+        return;
     }
   }
 
-  onComplete(_trailers: string[] | null): void {
+  onComplete(): void {
     if (this.finished) return;
     this.finished = true;
-    this.undiciAbort = null;
+    this.poolAbort = null;
     const ex = this.ex;
     const call = this.call;
     if (this.mode === 'error') {
       const body = this.body();
       ex.errorStatus = this.status;
-      ex.errorHeaders = this.headers;
+      ex.errorFields = this.fields;
       ex.errorBody = body;
       const code = providerErrorCode(body);
       ex.errorCode = code;
@@ -116,7 +115,7 @@ export class UpstreamAttempt implements ResponseHints {
       if (!call.committed) this.commit();
     } else {
       ex.answerStatus = this.status;
-      ex.answerHeaders = this.headers;
+      ex.answerFields = this.fields;
       ex.answerBody = this.body();
     }
     call.end(this.status === 200 ? OK_200 : { kind: 'ok', status: this.status });
@@ -125,7 +124,7 @@ export class UpstreamAttempt implements ResponseHints {
   onError(err: Error): void {
     if (this.finished) return;
     this.finished = true;
-    this.undiciAbort = null;
+    this.poolAbort = null;
     this.call.end(errorOutcome(err, this.call.committed));
   }
 
@@ -140,7 +139,7 @@ export class UpstreamAttempt implements ResponseHints {
   private commit(): void {
     this.call.commit();
     const ex = this.ex;
-    ex.startStream(this.status, this.headers ?? []);
+    ex.startStream(this.status, this.fields);
     const chunks = this.chunks;
     if (chunks !== null) for (const c of chunks) ex.write(c);
     this.chunks = null;
@@ -172,18 +171,14 @@ export class UpstreamAttempt implements ResponseHints {
     const ex = this.ex;
     const t = this.target;
     const index = t.index;
-    try {
-      t.pool.dispatch(
-        {
-          path: t.basePath + ex.subPath,
-          method: ex.method,
-          headers: ex.headersFor(t, index),
-          body: ex.bodyFor(t, index),
-        },
-        this,
-      );
-    } catch (err) {
-      this.onError(err as Error);
-    }
+    t.pool.dispatch(
+      {
+        path: t.basePath + ex.subPath,
+        method: ex.method,
+        fields: ex.fieldsFor(t, index),
+        body: ex.bodyFor(t, index),
+      },
+      this,
+    );
   }
 }

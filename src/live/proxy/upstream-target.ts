@@ -1,5 +1,7 @@
-import { Pool } from 'undici';
 import { check } from '../../core/assert.js';
+import type { Scheduler } from '../../core/clock.js';
+import { isFieldText } from '../http1/chars.js';
+import { Http1Pool } from '../http1/pool.js';
 
 /** An upstream as the proxy reaches it. */
 export interface ProxyUpstream {
@@ -15,7 +17,7 @@ export interface ProxyUpstream {
 /** One upstream's connection pool and how paths and bodies are rewritten for it. */
 export class UpstreamTarget {
   readonly name: string;
-  readonly pool: Pool;
+  readonly pool: Http1Pool;
   /** The URL's path without a trailing slash: "/v1" for http://host:port/v1. */
   readonly basePath: string;
   readonly apiKey: string | undefined;
@@ -25,6 +27,7 @@ export class UpstreamTarget {
     u: ProxyUpstream,
     /** Position among all the proxy's upstreams (a fallback group numbers its own from 0). */
     readonly index: number,
+    scheduler: Scheduler,
   ) {
     let url: URL;
     try {
@@ -43,14 +46,15 @@ export class UpstreamTarget {
       throw new RangeError(
         `upstreams[${index}].url (${u.name}) must not hold credentials; name an apiKeyEnv instead`,
       );
+    // The key goes into a header line; a CR or LF in it could forge others. Never echoed.
+    if (u.apiKey !== undefined && !isFieldText(u.apiKey))
+      throw new RangeError(
+        `upstreams[${index}].apiKey (${u.name}) holds characters a header cannot carry`,
+      );
     this.name = u.name;
     this.apiKey = u.apiKey;
     this.model = u.model;
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.pool = new Pool(url.origin, {
-      pipelining: 1,
-      keepAliveTimeout: 10_000,
-      connect: { noDelay: true },
-    });
+    this.pool = new Http1Pool(url, { scheduler, keepAliveMs: 10_000 });
   }
 }

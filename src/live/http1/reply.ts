@@ -1,0 +1,133 @@
+import type { Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
+import { isFieldText } from './chars.js';
+
+/** What a Reply needs from the connection that owns it. */
+export interface ReplyOwner {
+  readonly socket: Socket;
+  /** The date header line for now: "date: ...\r\n". */
+  dateLine(): string;
+  replyEnded(reply: Reply): void;
+}
+
+const CRLF = Buffer.from('\r\n');
+const LAST_CHUNK = Buffer.from('0\r\n\r\n');
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The answer to one request on a raw HTTP/1.1 connection. The head is held until the first
+ * write or the end, so a buffered answer leaves in one write: head and body together.
+ */
+export class Reply {
+  /** Keep the connection for the next request (cleared for errors and HTTP/1.0 clients). */
+  keepAlive: boolean;
+  headSent = false;
+  ended = false;
+  /** Called once if the client goes away before the reply ended. */
+  onClose: (() => void) | null = null;
+  private head: string | null = null;
+  private chunked = false;
+
+  constructor(
+    private readonly owner: ReplyOwner,
+    private readonly http10: boolean,
+    /** HEAD: headers only. */
+    private readonly bodiless: boolean,
+    keepAlive: boolean,
+  ) {
+    this.keepAlive = keepAlive;
+  }
+
+  /** The socket is gone: nothing more reaches the client. */
+  get destroyed(): boolean {
+    return this.owner.socket.destroyed;
+  }
+
+  /**
+   * Sets the status and headers: a flat [name, value, ...] list, then `lines`, header lines
+   * already validated and free of framing headers ("Name: value\r\n" each). Without a
+   * content-length the body is chunked for HTTP/1.1 clients and ends with the connection for
+   * HTTP/1.0 ones.
+   */
+  writeHead(status: number, headers: readonly string[], lines = ''): void {
+    if (this.headSent) return;
+    this.headSent = true;
+    let s = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n${lines}`;
+    let hasLength = false;
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i]!;
+      // CR or LF in a name or value would let it forge headers: such a header is left out.
+      if (!isFieldText(name) || !isFieldText(headers[i + 1]!)) continue;
+      if (name.length === 14 && name.toLowerCase() === 'content-length') hasLength = true;
+      s += `${name}: ${headers[i + 1]!}\r\n`;
+    }
+    const bodyAllowed = !this.bodiless && status !== 204 && status !== 304 && status >= 200;
+    if (!hasLength && bodyAllowed) {
+      if (this.http10) this.keepAlive = false;
+      else {
+        this.chunked = true;
+        s += 'transfer-encoding: chunked\r\n';
+      }
+    }
+    if (!this.keepAlive) s += 'connection: close\r\n';
+    else if (this.http10) s += 'connection: keep-alive\r\n';
+    this.head = s + this.owner.dateLine() + '\r\n';
+  }
+
+  /** A piece of the body (a chunk when chunked); `cb` runs once it was handed to the kernel. */
+  write(chunk: Buffer, cb?: () => void): boolean {
+    if (this.ended || this.destroyed) return false;
+    if (!this.headSent) this.writeHead(200, []);
+    if (this.bodiless || chunk.length === 0) {
+      if (this.head !== null) return this.flush(EMPTY, cb);
+      cb?.();
+      return true;
+    }
+    const socket = this.owner.socket;
+    if (!this.chunked) return this.flush(chunk, cb);
+    socket.cork();
+    this.flush(Buffer.from(`${chunk.length.toString(16)}\r\n`, 'latin1'));
+    socket.write(chunk);
+    const ok = socket.write(CRLF, cb);
+    socket.uncork();
+    return ok;
+  }
+
+  /** Ends the reply, with the last of the body if given. */
+  end(body?: Buffer): void {
+    if (this.ended) return;
+    if (!this.headSent) this.writeHead(200, []);
+    this.ended = true;
+    this.onClose = null;
+    if (!this.destroyed) {
+      if (body !== undefined && body.length > 0 && !this.bodiless) {
+        if (this.chunked) this.write(body);
+        else this.flush(body);
+      }
+      if (this.chunked && !this.bodiless) this.flush(LAST_CHUNK);
+      else if (this.head !== null) this.flush(EMPTY);
+    }
+    this.owner.replyEnded(this);
+  }
+
+  /** Cuts the connection: the client sees the answer fail. */
+  destroy(): void {
+    this.ended = true;
+    this.onClose = null;
+    this.keepAlive = false;
+    this.owner.socket.destroy();
+    this.owner.replyEnded(this);
+  }
+
+  /** Writes `data`, preceded by the head while it is still held: one write either way. */
+  private flush(data: Buffer, cb?: () => void): boolean {
+    const socket = this.owner.socket;
+    const head = this.head;
+    if (head === null) return socket.write(data, cb);
+    this.head = null;
+    const out = Buffer.allocUnsafe(head.length + data.length);
+    out.write(head, 0, 'latin1');
+    data.copy(out, head.length);
+    return socket.write(out, cb);
+  }
+}
