@@ -1,3 +1,4 @@
+import { trimOws } from './chars.js';
 import { HttpProtocolError } from './protocol-error.js';
 
 /** How a message body is delimited (RFC 9112 §6). */
@@ -114,7 +115,7 @@ export class BodyDecoder {
         return;
       case State.ChunkSize: {
         const semi = text.indexOf(';');
-        const hex = (semi < 0 ? text : text.slice(0, semi)).trimEnd();
+        const hex = trimOws(semi < 0 ? text : text.slice(0, semi), false);
         if (!HEX.test(hex)) throw new HttpProtocolError(400, 'chunked body: bad chunk size');
         const size = parseInt(hex, 16);
         if (size === 0) this.state = State.Trailers;

@@ -33,3 +33,15 @@ export function isFieldText(s: string): boolean {
   }
   return true;
 }
+
+/**
+ * `s` without leading (unless `leading` is false) and trailing SP and HTAB: HTTP's whitespace
+ * (OWS), not JavaScript's, which would also take NBSP and other bytes a peer meant.
+ */
+export function trimOws(s: string, leading = true): string {
+  let a = 0;
+  let b = s.length;
+  if (leading) while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
+  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}

@@ -1,8 +1,9 @@
 import type { Framing } from './body-decoder.js';
-import { TCHAR, VCHAR } from './chars.js';
+import { TCHAR, trimOws, VCHAR } from './chars.js';
 import { HttpProtocolError } from './protocol-error.js';
 
 const DIGITS = /^\d{1,15}$/;
+const KEEP_ALIVE_TIMEOUT = /timeout=(\d{1,9})/i;
 const STATUS_LINE = /^HTTP\/1\.[01] \d{3}(?: |$)/;
 
 export interface MessageHead {
@@ -25,6 +26,8 @@ export interface RequestHead extends MessageHead {
 
 export interface ResponseHead extends MessageHead {
   status: number;
+  /** The server's `keep-alive: timeout=N`, in ms; -1 when it gave none. */
+  keepAliveHintMs: number;
 }
 
 /** What the framing headers of one message said. */
@@ -33,6 +36,7 @@ interface Fields {
   chunked: boolean;
   close: boolean;
   keepAliveToken: boolean;
+  keepAliveHintMs: number;
   expect: string | undefined;
   host: boolean;
 }
@@ -55,6 +59,7 @@ function readFields(buf: Buffer, at: number, end: number): Fields {
     chunked: false,
     close: false,
     keepAliveToken: false,
+    keepAliveHintMs: -1,
     expect: undefined,
     host: false,
   };
@@ -74,18 +79,23 @@ function readFields(buf: Buffer, at: number, end: number): Fields {
       throw new HttpProtocolError(400, 'malformed header line');
     switch (colon - at) {
       case 4:
-        if (bytesEqualLower(buf, at, 'host')) f.host = true;
+        if (bytesEqualLower(buf, at, 'host')) {
+          // Two hosts leave the target ambiguous (RFC 9112 §3.2).
+          if (f.host) throw new HttpProtocolError(400, 'more than one host field');
+          f.host = true;
+        }
         break;
       case 6:
         if (bytesEqualLower(buf, at, 'expect'))
-          f.expect = buf
-            .toString('latin1', colon + 1, eol)
-            .trim()
-            .toLowerCase();
+          f.expect = trimOws(buf.toString('latin1', colon + 1, eol)).toLowerCase();
         break;
       case 10:
         if (bytesEqualLower(buf, at, 'connection'))
           connectionTokens(buf.toString('latin1', colon + 1, eol), f);
+        else if (bytesEqualLower(buf, at, 'keep-alive')) {
+          const m = KEEP_ALIVE_TIMEOUT.exec(buf.toString('latin1', colon + 1, eol));
+          if (m !== null) f.keepAliveHintMs = Number(m[1]) * 1000;
+        }
         break;
       case 14:
         if (bytesEqualLower(buf, at, 'content-length'))
@@ -97,7 +107,7 @@ function readFields(buf: Buffer, at: number, end: number): Fields {
             .toString('latin1', colon + 1, eol)
             .toLowerCase()
             .split(',');
-          if (f.chunked || codings.length > 1 || codings[0]!.trim() !== 'chunked')
+          if (f.chunked || codings.length > 1 || trimOws(codings[0]!) !== 'chunked')
             throw new HttpProtocolError(501, 'only transfer-encoding: chunked is supported');
           f.chunked = true;
         }
@@ -111,12 +121,12 @@ function readFields(buf: Buffer, at: number, end: number): Fields {
 }
 
 function connectionTokens(value: string, f: Fields): void {
-  const v = value.trim().toLowerCase();
+  const v = trimOws(value).toLowerCase();
   if (v === 'keep-alive') f.keepAliveToken = true;
   else if (v === 'close') f.close = true;
   else
     for (const t of v.split(',')) {
-      const token = t.trim();
+      const token = trimOws(t);
       if (token === 'close') f.close = true;
       else if (token === 'keep-alive') f.keepAliveToken = true;
     }
@@ -124,14 +134,19 @@ function connectionTokens(value: string, f: Fields): void {
 
 /** Repeated lengths must agree ("5, 5" or two fields); anything else is smuggling bait. */
 function contentLength(value: string, f: Fields): void {
-  for (const part of value.includes(',') ? value.split(',') : [value]) {
-    const v = part.trim();
-    if (!DIGITS.test(v)) throw new HttpProtocolError(400, 'invalid content-length');
-    const num = Number(v);
-    if (f.length >= 0 && f.length !== num)
-      throw new HttpProtocolError(400, 'conflicting content-length');
-    f.length = num;
+  if (!value.includes(',')) {
+    oneLength(trimOws(value), f);
+    return;
   }
+  for (const part of value.split(',')) oneLength(trimOws(part), f);
+}
+
+function oneLength(v: string, f: Fields): void {
+  if (!DIGITS.test(v)) throw new HttpProtocolError(400, 'invalid content-length');
+  const num = Number(v);
+  if (f.length >= 0 && f.length !== num)
+    throw new HttpProtocolError(400, 'conflicting content-length');
+  f.length = num;
 }
 
 /** Where the start line of the head in `buf[start, end)` ends (its CR), or `end`. */
@@ -186,7 +201,7 @@ export function parseRequestHead(buf: Buffer, start = 0, end = buf.length): Requ
     http10,
     fields: buf.toString('latin1', fieldsStart, end),
     framing: f.chunked ? 'chunked' : f.length > 0 ? 'length' : 'none',
-    length: Math.max(0, f.length),
+    length: f.chunked ? 0 : Math.max(0, f.length),
     keepAlive: http10 ? f.keepAliveToken && !f.close : !f.close,
     expectContinue,
   };
@@ -221,7 +236,8 @@ export function parseResponseHead(
     status,
     fields,
     framing,
-    length: Math.max(0, f.length),
+    length: framing === 'length' ? f.length : 0,
     keepAlive: framing !== 'close' && (http10 ? f.keepAliveToken && !f.close : !f.close),
+    keepAliveHintMs: f.keepAliveHintMs,
   };
 }

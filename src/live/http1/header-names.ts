@@ -1,4 +1,4 @@
-import { equalsLower } from './chars.js';
+import { equalsLower, trimOws } from './chars.js';
 
 /**
  * A set of lower-case header names that answers for a name as a peer spelled it, without
@@ -41,7 +41,7 @@ export function filterFields(
     const colon = fields.indexOf(':', at);
     if (pick !== null) {
       const p = pick.match(fields, at, colon);
-      if (p !== null) picked!.push(p, fields.slice(colon + 1, eol).trim());
+      if (p !== null) picked!.push(p, trimOws(fields.slice(colon + 1, eol)));
     }
     if (drop.match(fields, at, colon) !== null) {
       if (at > keptFrom) out += fields.slice(keptFrom, at);
@@ -63,7 +63,7 @@ export function fieldValue(fields: string, lower: string): string | undefined {
     if (eol < 0) eol = n;
     const colon = fields.indexOf(':', at);
     if (colon - at === lower.length && equalsLower(fields, at, lower))
-      return fields.slice(colon + 1, eol).trim();
+      return trimOws(fields.slice(colon + 1, eol));
     at = eol + 2;
   }
   return undefined;
@@ -78,7 +78,7 @@ export function splitFields(fields: string): string[] {
     let eol = fields.indexOf('\r\n', at);
     if (eol < 0) eol = n;
     const colon = fields.indexOf(':', at);
-    out.push(fields.slice(at, colon), fields.slice(colon + 1, eol).trim());
+    out.push(fields.slice(at, colon), trimOws(fields.slice(colon + 1, eol)));
     at = eol + 2;
   }
   return out;

@@ -76,7 +76,13 @@ export class Http1Pool {
       return;
     }
     let c = this.idle.pop();
-    while (c !== undefined && !c.usable) c = this.idle.pop();
+    if (c !== undefined) {
+      const now = this.options.scheduler.now();
+      while (c !== undefined && (!c.usable || c.expiresAt <= now)) {
+        c.socket.destroy();
+        c = this.idle.pop();
+      }
+    }
     c ??= this.open();
     c.send(spec, handler);
   }

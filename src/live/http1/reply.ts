@@ -12,6 +12,7 @@ export interface ReplyOwner {
 
 const CRLF = Buffer.from('\r\n');
 const LAST_CHUNK = Buffer.from('0\r\n\r\n');
+const CRLF_LAST_CHUNK = Buffer.from('\r\n0\r\n\r\n');
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -93,18 +94,27 @@ export class Reply {
     return ok;
   }
 
-  /** Ends the reply, with the last of the body if given. */
+  /**
+   * Ends the reply, with the last of the body if given. Without a writeHead first, the answer
+   * is a 200 whose content-length is that of `body`.
+   */
   end(body?: Buffer): void {
     if (this.ended) return;
-    if (!this.headSent) this.writeHead(200, []);
+    const hasBody = body !== undefined && body.length > 0 && !this.bodiless;
+    if (!this.headSent) this.writeHead(200, ['content-length', String(body?.length ?? 0)]);
     this.ended = true;
     this.onClose = null;
     if (!this.destroyed) {
-      if (body !== undefined && body.length > 0 && !this.bodiless) {
-        if (this.chunked) this.write(body);
-        else this.flush(body);
-      }
-      if (this.chunked && !this.bodiless) this.flush(LAST_CHUNK);
+      if (this.chunked && !this.bodiless) {
+        if (hasBody) {
+          const socket = this.owner.socket;
+          socket.cork();
+          this.flush(Buffer.from(`${body.length.toString(16)}\r\n`, 'latin1'));
+          socket.write(body);
+          socket.write(CRLF_LAST_CHUNK);
+          socket.uncork();
+        } else this.flush(LAST_CHUNK);
+      } else if (hasBody) this.flush(body);
       else if (this.head !== null) this.flush(EMPTY);
     }
     this.owner.replyEnded(this);

@@ -46,6 +46,7 @@ const PIPELINE_LIMIT = 64 * 1024;
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n');
 const SWEEP_MS = 1000;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * A minimal, strict HTTP/1.1 server on raw sockets: keep-alive, pipelining (answered in order),
@@ -56,6 +57,7 @@ export class Http1Server {
   private readonly server: Server;
   private readonly conns = new Set<Connection>();
   private sweepTimer: Timer | null = null;
+  private readonly drained: (() => void)[] = [];
   private lastDateSecond = -1;
   private lastDateLine = '';
 
@@ -81,14 +83,10 @@ export class Http1Server {
   }
 
   /** Stops accepting; resolves when every connection is gone (see `destroyAll`). */
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      if (!this.server.listening) {
-        resolve();
-        return;
-      }
-      this.server.close(() => resolve());
-    });
+  async close(): Promise<void> {
+    if (this.server.listening)
+      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (this.conns.size > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
   }
 
   /** Cuts every connection, busy or not. */
@@ -102,10 +100,10 @@ export class Http1Server {
 
   forget(c: Connection): void {
     this.conns.delete(c);
-    if (this.conns.size === 0 && this.sweepTimer !== null) {
-      this.sweepTimer.cancel();
-      this.sweepTimer = null;
-    }
+    if (this.conns.size > 0) return;
+    this.sweepTimer?.cancel();
+    this.sweepTimer = null;
+    for (const resolve of this.drained.splice(0)) resolve();
   }
 
   dateLine(): string {
@@ -199,7 +197,7 @@ class Connection implements ReplyOwner {
 
   private parseSome(): void {
     for (;;) {
-      let buf = this.pending;
+      const buf = this.pending;
       if (buf === null) return;
       let at = 0;
       if (this.head === null) {
@@ -216,10 +214,21 @@ class Connection implements ReplyOwner {
         const head = parseRequestHead(buf, at, end);
         if (head.framing === 'length' && head.length > this.server.options.maxBodyBytes)
           throw new HttpProtocolError(413, 'request body too large');
+        at = end + 4;
+        // The common cases need no decoder: no body, or all of it already here.
+        if (
+          head.framing === 'none' ||
+          (head.framing === 'length' && buf.length - at >= head.length)
+        ) {
+          const stop = at + head.length;
+          this.pending = stop >= buf.length ? null : buf.subarray(stop);
+          this.dispatch(head, head.length === 0 ? EMPTY : buf.subarray(at, stop));
+          if (this.reply !== null) return;
+          continue;
+        }
         this.head = head;
         this.decoder = new BodyDecoder(head.framing, head.length);
-        at = end + 4;
-        if (head.expectContinue && head.framing !== 'none') this.socket.write(CONTINUE);
+        if (head.expectContinue) this.socket.write(CONTINUE);
       }
       at = this.decoder!.feed(buf, at, this.keep);
       if (this.size > this.server.options.maxBodyBytes)
@@ -228,9 +237,15 @@ class Connection implements ReplyOwner {
         this.pending = null;
         return;
       }
-      buf = this.pending!;
       this.pending = at >= buf.length ? null : buf.subarray(at);
-      this.dispatch();
+      const parts = this.parts;
+      const body = parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.size);
+      const head = this.head!;
+      this.head = null;
+      this.decoder = null;
+      this.parts = [];
+      this.size = 0;
+      this.dispatch(head, body);
       if (this.reply !== null) return;
     }
   }
@@ -240,14 +255,7 @@ class Connection implements ReplyOwner {
     this.size += chunk.length;
   };
 
-  private dispatch(): void {
-    const head = this.head!;
-    const parts = this.parts;
-    const body = parts.length === 1 ? parts[0]! : Buffer.concat(parts, this.size);
-    this.head = null;
-    this.decoder = null;
-    this.parts = [];
-    this.size = 0;
+  private dispatch(head: RequestHead, body: Buffer): void {
     const reply = new Reply(this, head.http10, head.method === 'HEAD', head.keepAlive);
     this.reply = reply;
     this.server.handler(new ServerRequest(head.method, head.target, head.fields, body), reply);

@@ -2,7 +2,6 @@ import type { Socket } from 'node:net';
 import type { Timer } from '../../core/clock.js';
 import { BodyDecoder } from './body-decoder.js';
 import { parseResponseHead, type ResponseHead } from './head.js';
-import { fieldValue } from './header-names.js';
 import type { Http1Pool, RequestSpec, ResponseHandler } from './pool.js';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
@@ -10,7 +9,6 @@ const CRLFCRLF = Buffer.from('\r\n\r\n');
 const HEAD_LIMIT = 64 * 1024;
 /** The upstream's keep-alive hint is cut by this much, so we never reuse a closing socket. */
 const KEEP_ALIVE_MARGIN_MS = 1000;
-const KEEP_ALIVE_HINT = /timeout=(\d+)/i;
 
 function socketError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
@@ -132,10 +130,22 @@ export class UpstreamConnection {
       at = end + 4;
       if (head.status < 200) continue; // 1xx: informational, the real answer follows
       this.head = head;
-      this.decoder = new BodyDecoder(head.framing, head.length);
       this.pending = null;
       this.handler!.onHeaders(head.status, head.fields);
       if (this.handler === null) return; // aborted by the handler
+      // The common cases need no decoder: no body, or all of it already here.
+      if (
+        head.framing === 'none' ||
+        (head.framing === 'length' && buf.length - at >= head.length)
+      ) {
+        const stop = at + head.length;
+        if (head.length > 0) this.handler.onData(buf.subarray(at, stop));
+        if (this.handler === null) return;
+        if (stop < buf.length) this.gone = true; // more bytes than the answer: do not reuse
+        this.complete();
+        return;
+      }
+      this.decoder = new BodyDecoder(head.framing, head.length);
     }
     const d = this.decoder!;
     if (at < buf.length) at = d.feed(buf, at, this.deliver);
@@ -167,9 +177,8 @@ export class UpstreamConnection {
 
   private keepAliveFor(head: ResponseHead): number {
     const ms = this.pool.keepAliveMs;
-    const hint = fieldValue(head.fields, 'keep-alive');
-    const m = hint === undefined ? null : KEEP_ALIVE_HINT.exec(hint);
-    return m === null ? ms : Math.min(ms, Number(m[1]) * 1000 - KEEP_ALIVE_MARGIN_MS);
+    const hint = head.keepAliveHintMs;
+    return hint < 0 ? ms : Math.min(ms, hint - KEEP_ALIVE_MARGIN_MS);
   }
 
   private fail(err: Error): void {
