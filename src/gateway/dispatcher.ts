@@ -52,6 +52,16 @@ export interface RetryRules {
   readonly retryAfterMaxMs: number;
 }
 
+/**
+ * When an attempt answers provider error `on` (http-error with that `code`), the request moves to
+ * the upstreams `to`, tried in that order (LiteLLM's context_window_fallbacks).
+ */
+export interface FallbackRule {
+  readonly on: string;
+  /** Upstream numbers, in the order they are tried; never empty. */
+  readonly to: readonly number[];
+}
+
 /** Limits in milliseconds; Infinity turns one off. */
 export interface Timeouts {
   /** Non-streaming: the whole answer. Streaming: the first chunk. */
@@ -83,6 +93,8 @@ export interface DispatcherParts {
   readonly limiterQueue: LimiterQueuePort | null;
   readonly listener: GatewayListener;
   readonly transport: Transport;
+  /** Fallback groups by provider error code; absent or empty = none. */
+  readonly fallbacks?: readonly FallbackRule[] | null | undefined;
   /** Called when a Retry-After hint cools an upstream down (and again when the cooldown ends). */
   readonly onCooldown?: (upstream: number, cooling: boolean) => void;
 }
@@ -150,8 +162,15 @@ export class AttemptCall {
 
 /** A client request in flight; also the edge's handle to cancel it. */
 class Flight implements Dispatched {
+  /** Attempts in all groups: RequestResult.attempts. */
   attempts = 0;
-  /** Upstreams tried before the current attempt (retries prefer others); null until a retry. */
+  /** Attempts made before the current group: the retry rules count `attempts - base`. */
+  base = 0;
+  /** The fallback group the request moved to, or null while on the balancer's upstreams. */
+  group: readonly number[] | null = null;
+  /** Indices of the fallback rules that already fired (each fires once per request); null if none. */
+  fired: number[] | null = null;
+  /** Upstreams tried in the current group before the current attempt (retries prefer others). */
   tried: number[] | null = null;
   /** Upstreams this request must not go back to (Retry-After beyond the cap); null if none. */
   avoid: number[] | null = null;
@@ -191,9 +210,11 @@ export class Dispatcher {
   private readonly scratch: Uint8Array;
   /** The breaker permit of the last successful pick (pick() returns only the upstream). */
   private pickedPermit = 0;
+  private readonly fallbacks: readonly FallbackRule[] | null;
 
   constructor(private readonly p: DispatcherParts) {
     this.scratch = new Uint8Array(p.table.n);
+    this.fallbacks = p.fallbacks != null && p.fallbacks.length > 0 ? p.fallbacks : null;
   }
 
   now(): number {
@@ -247,7 +268,7 @@ export class Dispatcher {
 
   /** Picks an upstream for the flight's next attempt, or -1. Prefers upstreams not yet tried. */
   private pick(flight: Flight): number {
-    const { strategy, upstreamLimiters, breakers, scheduler, table } = this.p;
+    const { strategy, table } = this.p;
     let refused: number[] | null = null;
     let mask = this.candidates(flight, null);
     // An upstream over its own rate limit, or whose breaker refuses, is skipped for this pick.
@@ -256,21 +277,52 @@ export class Dispatcher {
     for (let tries = 0; tries <= table.n; tries++) {
       const u = strategy.pick(mask, flight.request.key);
       if (u < 0) return -1;
-      const limiter = upstreamLimiters[u];
-      const breaker = breakers[u];
-      let permit = 0;
-      if (
-        (limiter != null && limiter.tryAcquire(scheduler.now()) > 0) ||
-        (permit = breaker != null ? breaker.tryAcquire() : 0) < 0
-      ) {
-        (refused ??= []).push(u);
-        mask = this.candidates(flight, refused);
-        continue;
-      }
-      this.pickedPermit = permit;
-      return u;
+      if (this.admit(u)) return u;
+      (refused ??= []).push(u);
+      mask = this.candidates(flight, refused);
     }
     return -1;
+  }
+
+  /**
+   * Whether `u`'s outgoing limit and breaker let one more attempt through; takes the breaker
+   * permit (into `pickedPermit`) when they do.
+   */
+  private admit(u: number): boolean {
+    const { upstreamLimiters, breakers, scheduler } = this.p;
+    const limiter = upstreamLimiters[u];
+    if (limiter != null && limiter.tryAcquire(scheduler.now()) > 0) return false;
+    const breaker = breakers[u];
+    const permit = breaker != null ? breaker.tryAcquire() : 0;
+    if (permit < 0) return false;
+    this.pickedPermit = permit;
+    return true;
+  }
+
+  /**
+   * A pick inside a fallback group, in the group's order: the first member that is available
+   * (a backup too: the rule names it), not avoided, not yet tried in the group, and admitted.
+   * Once every member was tried, the tried ones again, round the group from the latest one on.
+   */
+  private pickInGroup(flight: Flight, group: readonly number[]): number {
+    const tried = flight.tried;
+    for (const u of group) {
+      if ((tried === null || !tried.includes(u)) && this.usable(flight, u) && this.admit(u))
+        return u;
+    }
+    if (tried === null) return -1;
+    const n = group.length;
+    const start = group.indexOf(tried[tried.length - 1]!) + 1;
+    for (let k = 0; k < n; k++) {
+      const u = group[(start + k) % n]!;
+      if (tried.includes(u) && this.usable(flight, u) && this.admit(u)) return u;
+    }
+    return -1;
+  }
+
+  /** Available (healthy, breaker not open, not cooling down) and not avoided by this flight. */
+  private usable(flight: Flight, u: number): boolean {
+    return this.p.availability.isAvailable(u) && !(flight.avoid?.includes(u) ?? false);
   }
 
   /**
@@ -303,8 +355,10 @@ export class Dispatcher {
   private startAttempt(flight: Flight): void {
     const p = this.p;
     const prev = flight.lastUpstream;
-    if (prev >= 0) (flight.tried ??= []).push(prev);
-    const u = this.pick(flight);
+    // The first attempt in a fallback group has tried nothing in it yet.
+    if (prev >= 0 && flight.attempts > flight.base) (flight.tried ??= []).push(prev);
+    const group = flight.group;
+    const u = group === null ? this.pick(flight) : this.pickInGroup(flight, group);
     if (u < 0) {
       // Nowhere to go: surface the last upstream error if there was one.
       const cls =
@@ -315,7 +369,14 @@ export class Dispatcher {
     const now = p.scheduler.now();
     flight.attempts++;
     flight.lastUpstream = u;
-    const call = new AttemptCall(this, flight, u, flight.attempts, now, this.pickedPermit);
+    const call = new AttemptCall(
+      this,
+      flight,
+      u,
+      flight.attempts - flight.base,
+      now,
+      this.pickedPermit,
+    );
     flight.call = call;
     p.table.inflight[u]!++;
     p.listener.onAttemptStart?.(flight.request, u, call.attempt, now);
@@ -420,10 +481,14 @@ export class Dispatcher {
       this.finish(flight, 'truncated', outcome, 0);
       return;
     }
+    if (this.fallbacks !== null && outcome.kind === 'http-error' && outcome.code !== undefined) {
+      if (this.fallBack(flight, outcome.code, now)) return;
+    }
     const finalClass = errorClassOf(outcome);
+    const attempts = flight.attempts - flight.base;
     if (
       (outcome.kind === 'timeout' && outcome.phase === 'deadline') ||
-      flight.attempts >= p.retry.maxAttempts ||
+      attempts >= p.retry.maxAttempts ||
       !p.retry.shouldRetry(outcome)
     ) {
       this.finish(flight, finalClass, outcome, 0);
@@ -434,7 +499,7 @@ export class Dispatcher {
       this.finish(flight, finalClass, outcome, 0);
       return;
     }
-    let delay = p.retry.backoff(flight.attempts, flight.prevDelay);
+    let delay = p.retry.backoff(attempts, flight.prevDelay);
     if (hint !== undefined && p.retry.honourRetryAfter) {
       if (hint > p.retry.retryAfterMaxMs) (flight.avoid ??= []).push(u);
       else if (!this.hasOtherUpstream(flight, u)) delay = Math.max(delay, hint);
@@ -449,8 +514,34 @@ export class Dispatcher {
     else flight.timer = p.scheduler.setTimer(delay, () => this.startAttempt(flight));
   }
 
-  /** Whether the mask holds an upstream other than `u` that this flight may use. */
+  /**
+   * Moves the request to the group of the first rule on `code` that has not fired for it yet:
+   * at once (no backoff, no budget), with a fresh attempt count, inside the same deadline.
+   * False when no rule applies, so the outcome is handled as any other.
+   */
+  private fallBack(flight: Flight, code: string, now: number): boolean {
+    const rules = this.fallbacks!;
+    let r = 0;
+    while (r < rules.length && rules[r]!.on !== code) r++;
+    if (r === rules.length || (flight.fired !== null && flight.fired.includes(r))) return false;
+    if (now >= flight.deadline) return false;
+    (flight.fired ??= []).push(r);
+    flight.group = rules[r]!.to;
+    flight.base = flight.attempts;
+    flight.tried = null;
+    flight.prevDelay = 0;
+    this.p.listener.onFallback?.(flight.request, code, now);
+    this.startAttempt(flight);
+    return true;
+  }
+
+  /** Whether the flight's current group holds an upstream other than `u` that it may use. */
   private hasOtherUpstream(flight: Flight, u: number): boolean {
+    const group = flight.group;
+    if (group !== null) {
+      for (const i of group) if (i !== u && this.usable(flight, i)) return true;
+      return false;
+    }
     const mask = this.p.availability.mask;
     for (let i = 0; i < mask.length; i++) {
       if (i !== u && mask[i] === 1 && !(flight.avoid?.includes(i) ?? false)) return true;

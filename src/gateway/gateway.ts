@@ -1,8 +1,9 @@
+import { check } from '../core/assert.js';
 import type { Scheduler } from '../core/clock.js';
 import type { Rng } from '../core/rng.js';
 import { Availability } from './availability.js';
 import { createBreaker, type BreakerConfig, type CircuitBreaker } from './breaker/index.js';
-import { Dispatcher, type RetryRules, type Transport } from './dispatcher.js';
+import { Dispatcher, type FallbackRule, type RetryRules, type Transport } from './dispatcher.js';
 import type { GatewayListener } from './events.js';
 import {
   createActiveHealthChecker,
@@ -54,6 +55,19 @@ export interface GatewayConfig {
   limiter?: { limit: LimiterConfig; queue?: LimiterQueueConfig | undefined } | undefined;
   /** Streaming limits (ms); per-try and total limits are part of `retry`. */
   streaming?: { firstTokenMs?: number | undefined; idleMs?: number | undefined } | undefined;
+  /**
+   * Fallback groups by provider error code (LiteLLM's context_window_fallbacks): an attempt that
+   * answers http-error with code `on` moves the request to the upstreams named in `to`, tried in
+   * that order, with retries counted afresh. Each rule fires at most once per request.
+   */
+  fallbacks?: readonly GatewayFallback[] | undefined;
+}
+
+export interface GatewayFallback {
+  /** Provider error code, e.g. "context_length_exceeded" or "content_policy_violation". */
+  on: string;
+  /** Upstream names (of `upstreams`), in the order they are tried; a backup counts. */
+  to: readonly string[];
 }
 
 export interface GatewayEnv {
@@ -170,6 +184,7 @@ export function createGateway(config: GatewayConfig, env: GatewayEnv): Gateway {
     limiterQueue,
     listener,
     transport: env.transport,
+    fallbacks: resolveFallbacks(config.fallbacks, table),
   });
 
   return {
@@ -188,4 +203,36 @@ export function createGateway(config: GatewayConfig, env: GatewayEnv): Gateway {
       dispatcher.dispose();
     },
   };
+}
+
+/** The rules with upstream names turned into numbers; RangeError naming the bad entry. */
+function resolveFallbacks(
+  list: readonly GatewayFallback[] | undefined,
+  table: UpstreamTable,
+): FallbackRule[] | null {
+  if (list === undefined || list.length === 0) return null;
+  const codes = new Set<string>();
+  return list.map((f, i) => {
+    check(
+      typeof f.on === 'string' && f.on !== '',
+      `fallbacks[${i}].on`,
+      f.on,
+      'must be a provider error code',
+    );
+    check(!codes.has(f.on), `fallbacks[${i}].on`, f.on, 'is the code of an earlier rule');
+    codes.add(f.on);
+    check(f.to.length > 0, `fallbacks[${i}].to`, f.to, 'must name at least one upstream');
+    const to = f.to.map((name, j) => {
+      const u = table.indexOf(name);
+      check(
+        u >= 0,
+        `fallbacks[${i}].to[${j}]`,
+        name,
+        `must name an upstream (${table.names.join(', ')})`,
+      );
+      check(f.to.indexOf(name) === j, `fallbacks[${i}].to[${j}]`, name, 'is listed twice');
+      return u;
+    });
+    return { on: f.on, to };
+  });
 }

@@ -9,8 +9,13 @@ import { IdSet } from './id-set.js';
 export interface InvariantOptions {
   /** Number of upstreams. */
   upstreams: number;
-  /** Attempts a request may make, the first included (retry.maxAttempts). */
+  /** Attempts a request may make in one group, the first included (retry.maxAttempts). */
   maxAttempts: number;
+  /**
+   * Fallback rules of the gateway (default 0). Each may move a request to its group once, where
+   * attempts count afresh, so a request may make maxAttempts × (1 + fallbacks) in all.
+   */
+  fallbacks?: number;
   /** Per upstream: its outgoing limit (see rateBoundOf), or null for none. */
   upstreamLimits?: readonly (RateBound | null)[];
   /** Half-open probes a breaker admits at once; checked when given. */
@@ -58,6 +63,8 @@ export class InvariantMonitor implements GatewayListener {
   private readonly counts = new Map<InvariantName, number>();
   private readonly first = new Map<InvariantName, string>();
   private readonly log: Violation[] = [];
+  /** Attempts a request may make across the balancer's upstreams and its fallback groups. */
+  private readonly maxTotal: number;
 
   constructor(
     private readonly opts: Required<Omit<InvariantOptions, 'halfOpenMaxCalls'>> & {
@@ -65,6 +72,7 @@ export class InvariantMonitor implements GatewayListener {
     },
   ) {
     const n = opts.upstreams;
+    this.maxTotal = opts.maxAttempts * (1 + opts.fallbacks);
     this.breaker = new Uint8Array(n);
     this.probes = new Int32Array(n);
     this.epoch = new Int32Array(n);
@@ -155,11 +163,11 @@ export class InvariantMonitor implements GatewayListener {
     if (!this.inflight.delete(id)) {
       this.violate('one-outcome-per-request', now, `request ${id} ended without being in flight`);
     }
-    if (result.attempts > this.opts.maxAttempts) {
+    if (result.attempts > this.maxTotal) {
       this.violate(
         'attempts-within-max',
         now,
-        `request ${id} ended after ${result.attempts} attempts (max ${this.opts.maxAttempts})`,
+        `request ${id} ended after ${result.attempts} attempts (max ${this.maxTotal})`,
       );
     }
     const wasTruncated = this.truncated.size > 0 && this.truncated.delete(id);
@@ -248,9 +256,12 @@ export function createInvariantMonitor(options: InvariantOptions): InvariantMoni
   );
   const maxViolations = options.maxViolations ?? 100;
   checkInteger('maxViolations', maxViolations, 0);
+  const fallbacks = options.fallbacks ?? 0;
+  checkInteger('fallbacks', fallbacks, 0);
   return new InvariantMonitor({
     upstreams: options.upstreams,
     maxAttempts: options.maxAttempts,
+    fallbacks,
     upstreamLimits: limits,
     halfOpenMaxCalls,
     maxViolations,

@@ -32,6 +32,7 @@ export function measuresFor(scenario: Scenario, gateway: GatewayConfig): Measure
   const monitor = createInvariantMonitor({
     upstreams: table.n,
     maxAttempts: createRetryPolicy(gateway.retry ?? {}).attempts,
+    fallbacks: gateway.fallbacks?.length ?? 0,
     upstreamLimits: gateway.upstreams.map((u) =>
       u.limit !== undefined ? rateBoundOf(u.limit) : null,
     ),

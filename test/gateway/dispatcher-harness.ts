@@ -7,6 +7,7 @@ import {
   type BudgetPort,
   type BreakerPort,
   type DispatcherParts,
+  type FallbackRule,
   type LimiterPort,
   type RetryRules,
   type Timeouts,
@@ -67,6 +68,7 @@ export interface HarnessOptions {
   /** Decides each attempt; defaults to an immediate 200. */
   script?: (upstream: number, attempt: number, request: number) => Script;
   listener?: GatewayListener;
+  fallbacks?: FallbackRule[];
 }
 
 /** A transport that plays scripts on the scheduler and logs every attempt. */
@@ -148,6 +150,7 @@ export function harness(opts: HarnessOptions = {}) {
     limiterQueue: null,
     listener: opts.listener ?? {},
     transport: scriptedTransport(scheduler, script, attempts),
+    fallbacks: opts.fallbacks ?? null,
   };
   const dispatcher = new Dispatcher(parts);
   let nextId = 1;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Dispatched } from '../../src/gateway/dispatcher.js';
+import type { Dispatched, FallbackRule } from '../../src/gateway/dispatcher.js';
 import type { AttemptOutcome } from '../../src/gateway/outcome.js';
 import { harness, type Script } from './dispatcher-harness.js';
 
@@ -16,6 +16,8 @@ const outcomes: AttemptOutcome[] = [
   { kind: 'http-error', status: 429, retryAfterMs: 300 },
   { kind: 'http-error', status: 429, retryAfterMs: 90_000 },
   { kind: 'http-error', status: 400, code: 'context_length_exceeded' },
+  { kind: 'http-error', status: 400, code: 'content_policy_violation' },
+  { kind: 'http-error', status: 503, code: 'overloaded' },
   { kind: 'reset' },
   { kind: 'connect-error' },
 ];
@@ -39,10 +41,19 @@ const scriptArb: fc.Arbitrary<Script> = fc.oneof(
   fc.constant<Script>({ do: 'hang' }),
 );
 
+/** Two rules, each firing at most once per request: up to three groups of attempts. */
+const FALLBACKS: FallbackRule[] = [
+  { on: 'context_length_exceeded', to: [2, 0] },
+  { on: 'overloaded', to: [1] },
+];
+
 interface Real {
   h: ReturnType<typeof harness>;
   handles: Dispatched[];
+  /** Attempts a request may make in all: retry.maxAttempts per group. */
   maxAttempts: number;
+  /** retry.maxAttempts: the bound on an attempt's number, which counts within its group. */
+  perGroup: number;
   totalMs: number;
 }
 type Model = { sent: number };
@@ -94,6 +105,7 @@ function checkInvariants(r: Real): void {
   const perRequest = new Map<number, number>();
   for (const a of h.attempts) perRequest.set(a.request, (perRequest.get(a.request) ?? 0) + 1);
   for (const n of perRequest.values()) expect(n).toBeLessThanOrEqual(r.maxAttempts);
+  for (const a of h.attempts) expect(a.attempt).toBeLessThanOrEqual(r.perGroup);
 }
 
 describe('Dispatcher (model-based)', () => {
@@ -103,6 +115,7 @@ describe('Dispatcher (model-based)', () => {
         fc.array(scriptArb, { minLength: 1, maxLength: 30 }),
         fc.integer({ min: 1, max: 4 }),
         fc.integer({ min: 500, max: 20_000 }),
+        fc.boolean(),
         fc.commands(
           [
             fc.boolean().map((s) => new Send(s)),
@@ -111,14 +124,24 @@ describe('Dispatcher (model-based)', () => {
           ],
           { maxCommands: 40 },
         ),
-        (scripts, maxAttempts, totalMs, cmds) => {
+        (scripts, maxAttempts, totalMs, withFallbacks, cmds) => {
           let i = 0;
           const h = harness({
             retry: { maxAttempts },
             timeouts: { perTryMs: 2500, firstTokenMs: 1500, idleMs: 1000, totalMs },
-            script: () => scripts[i++ % scripts.length]!,
+            script: () => {
+              return scripts[i++ % scripts.length]!;
+            },
+            fallbacks: withFallbacks ? FALLBACKS : [],
           });
-          const real: Real = { h, handles: [], maxAttempts, totalMs };
+          const groups = withFallbacks ? 1 + FALLBACKS.length : 1;
+          const real: Real = {
+            h,
+            handles: [],
+            maxAttempts: maxAttempts * groups,
+            perGroup: maxAttempts,
+            totalMs,
+          };
           fc.modelRun(() => ({ model: { sent: 0 }, real }), cmds);
           h.scheduler.runAll();
           checkInvariants(real);
