@@ -15,10 +15,16 @@ export interface RequestSpec {
   body: Buffer | null;
 }
 
+/** Stops and restarts reading the answer: backpressure from a slow client to the upstream. */
+export interface Flow {
+  pause(): void;
+  resume(): void;
+}
+
 /** What a request's owner hears, in this order: onConnect, then onHeaders, onData*, onComplete — or onError at any point. */
 export interface ResponseHandler {
   /** `abort` ends the request at once (the connection is dropped); onError follows. */
-  onConnect(abort: (err: Error) => void): void;
+  onConnect(abort: (err: Error) => void, flow: Flow): void;
   /** `fields`: the response's header lines as received (CRLF between them), validated. */
   onHeaders(status: number, fields: string): void;
   onData(chunk: Buffer): void;
@@ -31,6 +37,8 @@ export interface PoolOptions {
   /** An idle connection closes after this (or the upstream's keep-alive hint, if shorter). */
   keepAliveMs?: number;
   connectTimeoutMs?: number;
+  /** Certificates to trust for https: beyond the system's (a private CA, a test's own). */
+  ca?: string | Buffer | undefined;
 }
 
 const SWEEP_MS = 1000;
@@ -71,7 +79,7 @@ export class Http1Pool {
 
   dispatch(spec: RequestSpec, handler: ResponseHandler): void {
     if (this.destroyed) {
-      handler.onConnect(noop);
+      handler.onConnect(noop, NO_FLOW);
       handler.onError(Object.assign(new Error('pool closed'), { code: 'LBSIM_POOL_CLOSED' }));
       return;
     }
@@ -119,6 +127,7 @@ export class Http1Pool {
           port: this.port,
           servername: isIP(this.host) === 0 ? this.host : undefined,
           ALPNProtocols: ['http/1.1'],
+          ca: this.options.ca,
         })
       : netConnect({ host: this.host, port: this.port, noDelay: true });
     if (this.tls) socket.setNoDelay(true);
@@ -141,3 +150,5 @@ export class Http1Pool {
 }
 
 function noop(): void {}
+
+const NO_FLOW: Flow = { pause: noop, resume: noop };

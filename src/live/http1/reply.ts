@@ -120,6 +120,13 @@ export class Reply {
     this.owner.replyEnded(this);
   }
 
+  /** Runs `cb` once the client has taken what was written (after a write returned false). */
+  onDrain(cb: () => void): void {
+    const socket = this.owner.socket;
+    if (socket.destroyed || socket.writableLength === 0) cb();
+    else socket.once('drain', cb);
+  }
+
   /** Cuts the connection: the client sees the answer fail. */
   destroy(): void {
     this.ended = true;

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { Timer } from '../../core/clock.js';
 import { BodyDecoder } from './body-decoder.js';
 import { parseResponseHead, type ResponseHead } from './head.js';
-import type { Http1Pool, RequestSpec, ResponseHandler } from './pool.js';
+import type { Flow, Http1Pool, RequestSpec, ResponseHandler } from './pool.js';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 /** Upstream heads beyond this are refused (provider heads are a few hundred bytes). */
@@ -15,7 +15,7 @@ function socketError(code: string, message: string): Error {
 }
 
 /** One keep-alive connection to an upstream, carrying one request at a time. */
-export class UpstreamConnection {
+export class UpstreamConnection implements Flow {
   /** When an idle connection should be closed rather than reused. */
   expiresAt = 0;
   private handler: ResponseHandler | null = null;
@@ -50,7 +50,7 @@ export class UpstreamConnection {
   send(spec: RequestSpec, handler: ResponseHandler): void {
     this.handler = handler;
     this.method = spec.method;
-    handler.onConnect(this.abort);
+    handler.onConnect(this.abort, this);
     if (this.handler !== handler) return; // aborted at once
     let head = `${spec.method} ${spec.path} HTTP/1.1\r\nhost: ${this.pool.hostHeader}\r\n${spec.fields}`;
     const body = spec.body;
@@ -66,6 +66,14 @@ export class UpstreamConnection {
     out.write(head, 0, 'latin1');
     body.copy(out, head.length);
     this.socket.write(out);
+  }
+
+  pause(): void {
+    if (this.handler !== null) this.socket.pause();
+  }
+
+  resume(): void {
+    if (this.socket.isPaused()) this.socket.resume();
   }
 
   /** Destroys the socket and resolves once it closed. */
@@ -165,6 +173,7 @@ export class UpstreamConnection {
     this.head = null;
     this.decoder = null;
     this.pending = null;
+    if (this.socket.isPaused()) this.socket.resume();
     if (!this.gone && head.keepAlive && !this.socket.destroyed) {
       this.expiresAt = this.pool.options.scheduler.now() + this.keepAliveFor(head);
       this.pool.release(this);

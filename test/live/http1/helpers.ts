@@ -18,7 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
 import type { Scheduler, Timer } from '../../../src/core/clock.js';
 import { realScheduler } from '../../../src/core/real-scheduler.js';
-import type { ResponseHandler } from '../../../src/live/http1/pool.js';
+import type { Flow, ResponseHandler } from '../../../src/live/http1/pool.js';
 import {
   Http1Server,
   type Http1ServerOptions,
@@ -444,6 +444,8 @@ export interface Collector {
   outcome: PoolOutcome;
   /** The abort function handed to onConnect. */
   abort: ((err: Error) => void) | null;
+  /** The flow control handed to onConnect. */
+  flow: Flow | null;
 }
 
 /** A ResponseHandler that records its calls; `hooks` let a test act at each step. */
@@ -467,10 +469,12 @@ export function collector(
     done,
     outcome,
     abort: null,
+    flow: null,
     handler: {
-      onConnect(abort) {
+      onConnect(abort, flow) {
         outcome.events.push('connect');
         c.abort = abort;
+        c.flow = flow;
       },
       onHeaders(status, fields) {
         outcome.events.push('headers');
