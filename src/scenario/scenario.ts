@@ -188,6 +188,7 @@ export function toGatewayConfig(s: Scenario): GatewayConfig {
                   },
           },
     streaming: { firstTokenMs: b.timeouts?.firstToken, idleMs: b.timeouts?.idle },
+    fallbacks: b.fallbacks?.map((f) => ({ on: f.on, to: f.to })),
   };
 }
 

@@ -214,6 +214,44 @@ const zTimeouts = z.strictObject({
     .describe('streaming: longest silence once the answer started (default off)'),
 });
 
+const zFallbacks = z
+  .array(
+    z.strictObject({
+      on: z
+        .string()
+        .min(1)
+        .describe(
+          'the provider error code that moves a request, e.g. context_length_exceeded or content_policy_violation',
+        ),
+      to: z
+        .array(z.string().min(1))
+        .min(1, 'name at least one upstream')
+        .describe(
+          'upstream names tried in this order, the first available one that admits (a backup named here counts)',
+        ),
+    }),
+  )
+  .superRefine((list, ctx) => {
+    const codes = new Set<string>();
+    list.forEach((f, i) => {
+      if (codes.has(f.on))
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${f.on}" is already the code of an earlier fallback`,
+          path: [i, 'on'],
+        });
+      codes.add(f.on);
+      f.to.forEach((name, j) => {
+        if (f.to.indexOf(name) !== j)
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${name}" is listed twice`,
+            path: [i, 'to', j],
+          });
+      });
+    });
+  });
+
 export const zBalancer = z.strictObject({
   strategy: zStrategy.optional().describe('default round-robin'),
   panicThreshold: zPercentage
@@ -231,6 +269,11 @@ export const zBalancer = z.strictObject({
     .optional()
     .describe('client-side rate limit on incoming requests (default none)'),
   timeouts: zTimeouts.optional(),
+  fallbacks: zFallbacks
+    .optional()
+    .describe(
+      'rules by provider error code: an attempt answering `on` moves the request at once to the upstreams `to`, where its retries count afresh; each rule fires once per request (default none)',
+    ),
 });
 
 const zStage = z.strictObject({
@@ -382,6 +425,22 @@ export const zScenario = z
           message: `no upstream named "${f.upstream}" (upstreams: ${[...names].join(', ')})`,
           path: ['faults', i, 'upstream'],
         });
+    });
+    const fallbackNames = (fallbacks: ScenarioBalancer['fallbacks'], at: (string | number)[]) => {
+      (fallbacks ?? []).forEach((f, i) => {
+        f.to.forEach((name, j) => {
+          if (!names.has(name))
+            ctx.addIssue({
+              code: 'custom',
+              message: `no upstream named "${name}" (upstreams: ${[...names].join(', ')})`,
+              path: [...at, 'fallbacks', i, 'to', j],
+            });
+        });
+      });
+    };
+    fallbackNames(s.balancer?.fallbacks, ['balancer']);
+    s.compare?.variants.forEach((v, k) => {
+      fallbackNames(v.balancer.fallbacks, ['compare', 'variants', k, 'balancer']);
     });
     if (s.target !== undefined) {
       s.upstreams.forEach((u, i) => {
