@@ -42,6 +42,11 @@ export interface PoolOptions {
 }
 
 const SWEEP_MS = 1000;
+/**
+ * Where every plain-TCP upstream socket reads into: callbacks run one at a time, and each read
+ * is copied out before anything else can read.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /**
  * Keep-alive HTTP/1.1 connections to one origin (http: or https:), one request at a time per
@@ -121,6 +126,8 @@ export class Http1Pool {
   }
 
   private open(): UpstreamConnection {
+    // eslint-disable-next-line prefer-const -- the read callback is made before the connection
+    let c: UpstreamConnection;
     const socket: Socket = this.tls
       ? tlsConnect({
           host: this.host,
@@ -129,14 +136,15 @@ export class Http1Pool {
           ALPNProtocols: ['http/1.1'],
           ca: this.options.ca,
         })
-      : netConnect({ host: this.host, port: this.port, noDelay: true });
+      : netConnect({
+          host: this.host,
+          port: this.port,
+          noDelay: true,
+          // Reads land in one shared buffer and skip the Readable stream machinery.
+          onread: { buffer: READ_BUFFER, callback: (n: number) => c.onRead(READ_BUFFER, n) },
+        });
     if (this.tls) socket.setNoDelay(true);
-    const c = new UpstreamConnection(
-      this,
-      socket,
-      this.tls,
-      this.options.connectTimeoutMs ?? 10_000,
-    );
+    c = new UpstreamConnection(this, socket, this.tls, this.options.connectTimeoutMs ?? 10_000);
     this.all.add(c);
     return c;
   }

@@ -108,6 +108,12 @@ export class UpstreamConnection implements Flow {
     this.error ??= err;
   };
 
+  /** A read into the pool's shared buffer (plain TCP): copied, since the buffer is reused. */
+  onRead(shared: Buffer, n: number): boolean {
+    this.onData(Buffer.from(shared.subarray(0, n)));
+    return true;
+  }
+
   private readonly onData = (data: Buffer): void => {
     if (this.handler === null) {
       // Bytes nobody asked for: the connection's framing can no longer be trusted.
