@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { parseScenario, toGatewayConfig } from '../../src/scenario/scenario.js';
@@ -138,5 +139,55 @@ describe('context-length fallback in the simulator', () => {
     const a = JSON.stringify(runSimulation(parseScenario('s.yaml', scenario(WITH_FALLBACK))));
     const b = JSON.stringify(runSimulation(parseScenario('s.yaml', scenario(WITH_FALLBACK))));
     expect(a).toBe(b);
+  });
+});
+
+describe('lbsim gateway with balancer.fallbacks', () => {
+  it('answers a prompt too long for the small model from the large one, over HTTP', async () => {
+    const file = join(tmp, 'gateway.yaml');
+    writeFileSync(
+      file,
+      `duration: 5s
+upstreams:
+  - { name: small, model: small-model, latency: 2ms, contextWindow: 50 }
+  - { name: large, model: large-model, latency: 2ms, backup: true }
+balancer:
+  fallbacks: [{ on: context_length_exceeded, to: [large] }]
+load: { rate: 1/s }
+`,
+    );
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(process.cwd(), 'test/cli/entry.ts'), 'gateway', file],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        const rl = createInterface({ input: child.stdout });
+        rl.once('line', (l) => {
+          rl.close();
+          resolve(l);
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code} before listening`)));
+      });
+      const { url } = JSON.parse(line) as { url: string };
+      const ask = async (content: string) => {
+        const res = await fetch(`${url}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'any', messages: [{ role: 'user', content }] }),
+        });
+        const body = (await res.json()) as { model: string };
+        return [res.status, body.model, res.headers.get('x-lbsim-attempts')];
+      };
+      expect(await ask('x'.repeat(1000))).toEqual([200, 'large-model', '2']);
+      expect(await ask('hello')).toEqual([200, 'small-model', '1']);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
   });
 });

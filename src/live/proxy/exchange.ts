@@ -20,8 +20,6 @@ import type { UpstreamTarget } from './upstream-target.js';
 export interface ExchangeHost {
   /** The exchange is over (answered, failed or abandoned). */
   release(ex: Exchange): void;
-  /** Tries the context-length fallback group; false when there is none or it was tried. */
-  contextFallback(ex: Exchange): boolean;
 }
 
 const STREAM_KEY = Buffer.from('"stream"');
@@ -36,8 +34,6 @@ export class Exchange implements GatewayRequest {
   readonly key: string | undefined;
   stream = false;
   body: Buffer | null = null;
-  /** The request went through the context-length fallback group. */
-  fellBack = false;
   /** Status line and headers reached the client: from now on only the body or an in-band error. */
   headSent = false;
   handle: Dispatched | null = null;
@@ -169,7 +165,6 @@ export class Exchange implements GatewayRequest {
       // The client is gone (or the gateway is closing): nothing to answer.
       if (!this.res.destroyed && !this.res.ended) this.sendError(SHUTTING_DOWN);
     } else if (result.outcome?.kind === 'http-error' && this.errorStatus > 0) {
-      if (this.errorCode === 'context_length_exceeded' && this.host.contextFallback(this)) return;
       this.sendUpstreamError();
     } else {
       this.sendGatewayError(result);

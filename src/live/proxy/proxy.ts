@@ -6,7 +6,6 @@ import type { GatewayListener } from '../../gateway/events.js';
 import type { Reply } from '../http1/reply.js';
 import { Http1Server, type ServerRequest } from '../http1/server.js';
 import { createGateway, type Gateway, type GatewayConfig } from '../../gateway/gateway.js';
-import { createContextFallback } from './context-fallback.js';
 import {
   errorJson,
   NOT_FOUND,
@@ -37,8 +36,6 @@ export interface ProxyOptions {
   listener?: GatewayListener;
   /** Active health checks (when `gateway.health.active` is set). Default HEAD /v1/models. */
   probe?: ProbeSpec;
-  /** Upstreams tried, in order, when an upstream answers 400 context_length_exceeded. */
-  fallbacks?: { contextLength?: readonly string[] | undefined };
   /** Larger request bodies get 413. Default 10 MiB. */
   maxBodyBytes?: number;
   /** Real time by default. */
@@ -68,7 +65,6 @@ export async function createProxy(options: ProxyOptions): Promise<Proxy> {
 
 class HttpProxy implements Proxy, ExchangeHost {
   readonly gateway: Gateway;
-  private readonly fallback: Gateway | null;
   private readonly targets: UpstreamTarget[];
   private readonly server: Http1Server;
   private readonly host: string;
@@ -107,15 +103,6 @@ class HttpProxy implements Proxy, ExchangeHost {
         transport: new HttpTransport(this.targets, scheduler),
         probe: active ? httpProbe(this.targets, o.probe ?? DEFAULT_PROBE) : undefined,
       });
-      const names = o.fallbacks?.contextLength;
-      this.fallback =
-        names !== undefined && names.length > 0
-          ? createContextFallback(names, o.gateway, this.targets, {
-              scheduler,
-              rng: rng.fork('context-fallback'),
-              listener,
-            })
-          : null;
     } catch (err) {
       for (const t of this.targets) void t.pool.destroy();
       throw err;
@@ -143,7 +130,6 @@ class HttpProxy implements Proxy, ExchangeHost {
       throw err;
     }
     this.gateway.start();
-    this.fallback?.start();
   }
 
   close(): Promise<void> {
@@ -155,7 +141,6 @@ class HttpProxy implements Proxy, ExchangeHost {
     const closed = this.server.close();
     for (const ex of [...this.open]) ex.shutdown();
     this.gateway.dispose();
-    this.fallback?.dispose();
     await Promise.all(this.targets.map((t) => t.pool.destroy()));
     this.server.destroyAll();
     await closed;
@@ -163,13 +148,6 @@ class HttpProxy implements Proxy, ExchangeHost {
 
   release(ex: Exchange): void {
     this.open.delete(ex);
-  }
-
-  contextFallback(ex: Exchange): boolean {
-    if (this.fallback === null || ex.fellBack || this.closing !== null) return false;
-    ex.fellBack = true;
-    ex.handle = this.fallback.dispatcher.dispatch(ex, ex.done);
-    return true;
   }
 
   private readonly onRequest = (req: ServerRequest, res: Reply): void => {

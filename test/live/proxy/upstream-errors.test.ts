@@ -166,17 +166,24 @@ describe('failures before any byte reached the client (issue 4, 1–6 and 11)', 
         { name: 'small', config: { model: 'small-model', contextWindow: 20 } },
         { name: 'large', backup: true, model: 'large-model', config: { model: 'large-model' } },
       ],
-      {},
-      { fallbacks: { contextLength: ['large'] } },
+      { fallbacks: [{ on: 'context_length_exceeded', to: ['large'] }] },
     );
     const long = { ...CHAT, messages: [{ role: 'user', content: 'x'.repeat(400) }] };
     const res = await post(r.url, long);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { model: string; usage: { prompt_tokens: number } };
     expect(body.model).toBe('large-model');
+    // The usage is the serving attempt's: a prompt longer than the small model's window.
+    expect(body.usage.prompt_tokens).toBeGreaterThan(20);
     expect(res.headers.get('x-lbsim-upstream')).toBe('large');
+    expect(res.headers.get('x-lbsim-attempts')).toBe('2');
     expect(r.seen.small!.map((s) => s.outcome)).toEqual(['400']);
     expect(count(r, 'large')).toBe(1);
+    // The core moved the request: one attempt at each, in one dispatch.
+    expect(r.attempts.map((a) => [a.upstream, a.outcome?.kind])).toEqual([
+      ['small', 'http-error'],
+      ['large', 'ok'],
+    ]);
     // A short prompt stays on the primary.
     const short = await post(r.url, CHAT);
     expect(((await short.json()) as { model: string }).model).toBe('small-model');
