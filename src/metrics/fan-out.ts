@@ -3,15 +3,19 @@ import type { GatewayListener } from '../gateway/events.js';
 type Method = keyof GatewayListener;
 type Fn = (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown) => void;
 
-const METHODS: readonly Method[] = [
+const METHODS = [
   'onRequestStart',
   'onAttemptStart',
   'onAttemptEnd',
   'onRetryScheduled',
   'onBudgetDenied',
+  'onFallback',
   'onRequestEnd',
   'onStateChange',
-];
+] as const satisfies readonly Method[];
+/** Fails to compile when GatewayListener gains an event this list does not forward. */
+const EVERY_METHOD: Exclude<Method, (typeof METHODS)[number]> extends never ? true : never = true;
+void EVERY_METHOD;
 
 /**
  * One listener that forwards each event to several (e.g. Recorder and InvariantMonitor), in the

@@ -120,6 +120,11 @@ export class Reply {
     this.owner.replyEnded(this);
   }
 
+  /** Bytes written but not yet taken by the client's socket. */
+  get queued(): number {
+    return this.owner.socket.writableLength;
+  }
+
   /** Runs `cb` once the client has taken what was written (after a write returned false). */
   onDrain(cb: () => void): void {
     const socket = this.owner.socket;

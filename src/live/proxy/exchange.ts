@@ -50,7 +50,6 @@ export class Exchange implements GatewayRequest {
   errorStatus = 0;
   errorFields = '';
   errorBody: Buffer | null = null;
-  errorCode: string | undefined = undefined;
 
   private over = false;
   private bodies: (Buffer | undefined)[] | null = null;
@@ -131,8 +130,15 @@ export class Exchange implements GatewayRequest {
     );
   }
 
-  write(chunk: Buffer): void {
+  /** Writes a piece of a streamed answer; returns the bytes still queued for the client. */
+  write(chunk: Buffer): number {
     this.res.write(chunk);
+    return this.res.queued;
+  }
+
+  /** Runs `cb` once the client has taken what was queued for it. */
+  onDrain(cb: () => void): void {
+    this.res.onDrain(cb);
   }
 
   /** The client went away: abandon the request (aborts the upstream attempt). */

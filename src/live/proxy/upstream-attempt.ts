@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import type { AttemptCall } from '../../gateway/dispatcher.js';
 import { OK_200 } from '../../gateway/outcome.js';
 import { parseRetryAfter } from '../../gateway/retry/retry-after.js';
-import type { ResponseHandler } from '../http1/pool.js';
+import type { Flow, ResponseHandler } from '../http1/pool.js';
 import { errorOutcome } from './error-outcome.js';
 import type { Exchange } from './exchange.js';
 import { clientResponseFields, type ResponseHints } from './headers.js';
@@ -11,6 +11,8 @@ import type { UpstreamTarget } from './upstream-target.js';
 
 /** An error body beyond this is cut: only its start is kept to surface and to read the code from. */
 const ERROR_BODY_LIMIT = 64 * 1024;
+/** Bytes queued for a slow client beyond which the upstream is no longer read. */
+const CLIENT_BUFFER_LIMIT = 256 * 1024;
 /** A non-streaming answer beyond this stops being buffered and streams through (committed). */
 const BUFFER_LIMIT = 8 * 1024 * 1024;
 
@@ -29,6 +31,7 @@ export class UpstreamAttempt implements ResponseHints, ResponseHandler {
   retryAfter: string | undefined = undefined;
   retryAfterMs: string | undefined = undefined;
   private poolAbort: ((err: Error) => void) | null = null;
+  private flow: Flow | null = null;
   /** Ended (by the upstream or by an abort): later callbacks are ignored. */
   private finished = false;
   private mode: Mode = 'head';
@@ -52,7 +55,8 @@ export class UpstreamAttempt implements ResponseHints, ResponseHandler {
     private readonly clock: Clock,
   ) {}
 
-  onConnect(abort: (err: Error) => void): void {
+  onConnect(abort: (err: Error) => void, flow: Flow): void {
+    this.flow = flow;
     if (this.finished) abort(ABORTED);
     else this.poolAbort = abort;
   }
@@ -101,7 +105,6 @@ export class UpstreamAttempt implements ResponseHints, ResponseHandler {
       ex.errorFields = this.fields;
       ex.errorBody = body;
       const code = providerErrorCode(body);
-      ex.errorCode = code;
       call.end({
         kind: 'http-error',
         status: this.status,
@@ -132,8 +135,20 @@ export class UpstreamAttempt implements ResponseHints, ResponseHandler {
     const call = this.call;
     call.progress();
     if (!call.committed) this.commit();
-    this.ex.write(chunk);
+    // A client that reads slower than the upstream writes: stop reading the upstream until it
+    // caught up, rather than holding the whole answer in memory.
+    if (this.ex.write(chunk) > CLIENT_BUFFER_LIMIT && this.flow !== null) {
+      this.flow.pause();
+      this.ex.onDrain(this.resume);
+    }
   }
+
+  /** The client caught up: the silence was its, not the upstream's. */
+  private readonly resume = (): void => {
+    if (this.finished) return;
+    this.call.progress();
+    this.flow?.resume();
+  };
 
   /** The point of no return: from here a failure is `truncated`, never retried. */
   private commit(): void {
