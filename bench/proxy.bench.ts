@@ -83,9 +83,24 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`nothing listens on ${port}`);
 }
 
-async function load(url: string, seconds: number, connections: number): Promise<LoadResult> {
-  const c = child('load-process', [url, String(seconds), String(connections)]);
-  return jsonLine<LoadResult>(c);
+async function load(
+  url: string,
+  seconds: number,
+  connections: number,
+  rate?: number,
+): Promise<LoadResult> {
+  const args = [url, String(seconds), String(connections)];
+  if (rate !== undefined) args.push(String(rate));
+  return jsonLine<LoadResult>(child('load-process', args));
+}
+
+function printTable(head: string[], lines: string[][]): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const fmt = (cols: string[]): string =>
+    cols.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(fmt(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const l of lines) console.log(fmt(l));
 }
 
 const ms = (v: number): string => `${v.toFixed(2)} ms`;
@@ -124,6 +139,8 @@ function childrenOf(ppid: number): number[] {
 export async function run(): Promise<void> {
   const seconds = Number(process.env.LBSIM_BENCH_SECONDS ?? 6);
   const connections = Number(process.env.LBSIM_BENCH_CONNECTIONS ?? 50);
+  // Well under every target's capacity: latency without queueing, what a proxy adds per hop.
+  const rate = Number(process.env.LBSIM_BENCH_RATE ?? 2000);
   const profileDir = process.env.LBSIM_BENCH_PROFILE;
   const children: ChildProcess[] = [];
   let prefix: string | null = null;
@@ -199,12 +216,7 @@ export async function run(): Promise<void> {
       String(r.non2xx),
       String(r.errors + r.timeouts),
     ]);
-    const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-    const fmt = (cols: string[]): string =>
-      cols.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-    console.log(fmt(head));
-    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-    for (const l of lines) console.log(fmt(l));
+    printTable(head, lines);
     const row = (name: string): { r: LoadResult; cpuUs: number } | undefined =>
       rows.find((x) => x.name === name);
     const lbsim = row('lbsim gateway')!;
@@ -230,6 +242,24 @@ export async function run(): Promise<void> {
         `lbsim / nginx throughput: ${(lbsim.r.rps / nginx.r.rps).toFixed(2)} (target >= 1.00); p99 lbsim - nginx: ${(lbsim.r.p99 - nginx.r.p99).toFixed(2)} ms (target <= 1 ms)`,
       );
     }
+
+    const fixed: { name: string; r: LoadResult }[] = [];
+    for (const t of targets) fixed.push({ name: t.name, r: await load(t.url, seconds, 10, rate) });
+    const nginxFixed = fixed.find((x) => x.name === 'nginx (1 worker)')?.r;
+    console.log(
+      `\nthe same at a fixed ${rate} requests/s (10 connections, autocannon overallRate): latency without queueing`,
+    );
+    printTable(
+      ['target', 'req/s', 'p50', 'p99', 'p99 - nginx', 'errors'],
+      fixed.map(({ name, r }) => [
+        name,
+        r.rps.toFixed(0),
+        ms(r.p50),
+        ms(r.p99),
+        nginxFixed === undefined ? '-' : ms(r.p99 - nginxFixed.p99),
+        String(r.non2xx + r.errors + r.timeouts),
+      ]),
+    );
     if (note !== '') console.log(note);
   } finally {
     await Promise.all(children.reverse().map(stop));
