@@ -36,8 +36,7 @@ export function filterFields(
   let at = 0;
   const n = fields.length;
   while (at < n) {
-    let eol = fields.indexOf('\r\n', at);
-    if (eol < 0) eol = n;
+    const eol = lineEnd(fields, at, n);
     const colon = fields.indexOf(':', at);
     if (pick !== null) {
       const p = pick.match(fields, at, colon);
@@ -59,8 +58,7 @@ export function fieldValue(fields: string, lower: string): string | undefined {
   let at = 0;
   const n = fields.length;
   while (at < n) {
-    let eol = fields.indexOf('\r\n', at);
-    if (eol < 0) eol = n;
+    const eol = lineEnd(fields, at, n);
     const colon = fields.indexOf(':', at);
     if (colon - at === lower.length && equalsLower(fields, at, lower))
       return trimOws(fields.slice(colon + 1, eol));
@@ -75,11 +73,16 @@ export function splitFields(fields: string): string[] {
   let at = 0;
   const n = fields.length;
   while (at < n) {
-    let eol = fields.indexOf('\r\n', at);
-    if (eol < 0) eol = n;
+    const eol = lineEnd(fields, at, n);
     const colon = fields.indexOf(':', at);
     out.push(fields.slice(at, colon), trimOws(fields.slice(colon + 1, eol)));
     at = eol + 2;
   }
   return out;
+}
+
+/** Where the header line starting at `at` ends: its CR, or the end of the block. */
+function lineEnd(fields: string, at: number, n: number): number {
+  const eol = fields.indexOf('\r\n', at);
+  return eol < 0 ? n : eol;
 }

@@ -1,3 +1,5 @@
+import type { Reply } from '../http1/reply.js';
+
 /** Errors the gateway itself produces, in OpenAI's shape so every OpenAI client understands them. */
 
 export interface GatewayErrorSpec {
@@ -5,6 +7,28 @@ export interface GatewayErrorSpec {
   readonly type: string;
   readonly code: string;
   readonly message: string;
+}
+
+/**
+ * Answers with one of the gateway's own errors: OpenAI's shape, an `x-lbsim-error` header with
+ * its code, then `extra` headers.
+ */
+export function writeGatewayError(
+  res: Reply,
+  spec: GatewayErrorSpec,
+  extra: readonly string[] = [],
+): void {
+  const body = errorJson(spec);
+  res.writeHead(spec.status, [
+    'content-type',
+    'application/json',
+    'content-length',
+    String(body.length),
+    'x-lbsim-error',
+    spec.code,
+    ...extra,
+  ]);
+  res.end(body);
 }
 
 export function errorJson(spec: GatewayErrorSpec): Buffer {

@@ -1,13 +1,13 @@
 import type { Dispatched } from '../../gateway/dispatcher.js';
 import type { GatewayRequest, RequestResult } from '../../gateway/request.js';
 import {
-  errorJson,
   NO_UPSTREAM,
   REJECTED,
   RESET,
   SHUTTING_DOWN,
   sseErrorEvent,
   TIMEOUT,
+  writeGatewayError,
   type GatewayErrorSpec,
 } from './error-body.js';
 import type { Reply } from '../http1/reply.js';
@@ -265,19 +265,8 @@ export class Exchange implements GatewayRequest {
     const res = this.res;
     if (this.headSent || res.destroyed) return;
     this.headSent = true;
-    const body = errorJson(spec);
-    res.writeHead(spec.status, [
-      'content-type',
-      'application/json',
-      'content-length',
-      String(body.length),
-      'x-lbsim-error',
-      spec.code,
-      'x-lbsim-attempts',
-      String(this.attempts),
-      ...extra,
-    ]);
-    res.end(this.method === 'HEAD' ? undefined : body);
+    // A HEAD reply drops the body by itself.
+    writeGatewayError(res, spec, ['x-lbsim-attempts', String(this.attempts), ...extra]);
   }
 }
 

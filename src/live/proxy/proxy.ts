@@ -11,6 +11,7 @@ import {
   NOT_FOUND,
   SHUTTING_DOWN,
   TOO_LARGE,
+  writeGatewayError,
   type GatewayErrorSpec,
 } from './error-body.js';
 import { Exchange, type ExchangeHost } from './exchange.js';
@@ -153,15 +154,7 @@ class HttpProxy implements Proxy, ExchangeHost {
   private readonly onRequest = (req: ServerRequest, res: Reply): void => {
     const url = req.target;
     if (this.closing !== null || !(url.startsWith('/v1/') || url === '/v1')) {
-      const spec = this.closing !== null ? SHUTTING_DOWN : NOT_FOUND;
-      const body = errorJson(spec);
-      res.writeHead(spec.status, [
-        'content-type',
-        'application/json',
-        'content-length',
-        String(body.length),
-      ]);
-      res.end(body);
+      writeGatewayError(res, this.closing !== null ? SHUTTING_DOWN : NOT_FOUND);
       return;
     }
     const ex = new Exchange(++this.nextId, req.method, url.slice(3), req, res, this);
