@@ -29,7 +29,7 @@ export function fakeHandlers(
       const method = request.method;
       const body = method === 'GET' || method === 'HEAD' ? '' : await request.text();
       const h = request.headers;
-      const key = h.get('x-lbsim-key') ?? h.get('idempotency-key') ?? undefined;
+      const key = h.get('idempotency-key') ?? h.get('x-lbsim-key') ?? undefined;
       const fake = requestFromHttp(
         method,
         url.pathname + url.search,

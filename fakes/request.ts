@@ -66,8 +66,8 @@ function estimateTokens(messages: unknown): number {
 }
 
 /**
- * Builds the FakeRequest of an HTTP request. `key` comes from `x-lbsim-key` or `idempotency-key`
- * when sent, else from a hash of the body, so a retry of the same body counts as a new attempt.
+ * Builds the FakeRequest of an HTTP request. `key` comes from `idempotency-key` or, failing that,
+ * `x-lbsim-key` (a gateway may hash on that one per user) when sent, else from a hash of the body, so a retry of the same body counts as a new attempt.
  */
 export function requestFromHttp(
   method: string,

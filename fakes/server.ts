@@ -201,7 +201,7 @@ export class FakeServer {
       return;
     }
     const h = req.headers;
-    const key = (h['x-lbsim-key'] ?? h['idempotency-key']) as string | undefined;
+    const key = (h['idempotency-key'] ?? h['x-lbsim-key']) as string | undefined;
     const fake = requestFromHttp(req.method ?? 'GET', url, h.authorization, key, body);
     this.upstream.handle(fake, new HttpExchange(res, this));
   }

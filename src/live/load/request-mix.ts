@@ -51,9 +51,8 @@ export class RequestMaker {
 }
 
 /**
- * x-lbsim-key is both the proxy's hash key and the fakes' per-request key (fail-first counts
- * attempts per key): a per-request key unless the strategy hashes on users. idempotency-key
- * always names the request.
+ * idempotency-key names the request (the fakes count fail-first attempts by it); x-lbsim-key is
+ * the proxy's hash key: the user's when the strategy hashes on users, else the request's.
  */
 export function requestHeaders(
   id: number,
