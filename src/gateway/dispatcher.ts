@@ -119,6 +119,8 @@ export class AttemptCall {
   firstChunkAt = -1;
   lastProgressAt: number;
   ended = false;
+  /** See hold(). */
+  held = false;
   /** @internal */
   watchdog: Timer = NO_TIMER;
 
@@ -148,6 +150,17 @@ export class AttemptCall {
       // Before the first chunk no idle limit applied; the watchdog may need to start now.
       if (this.watchdog === NO_TIMER && !this.ended) this.dispatcher.rearm(this);
     }
+  }
+
+  /**
+   * The client, not the upstream, is the one holding the answer up (it reads slower than the
+   * upstream sends): while held, silence does not count against the upstream's idle limit.
+   * Releasing counts as progress. The request's deadline still applies.
+   */
+  hold(held: boolean): void {
+    if (this.held === held) return;
+    this.held = held;
+    if (!held) this.progress();
   }
 
   /** Bytes reached the client: from now on this request cannot be retried or failed over. */
@@ -422,7 +435,11 @@ export class Dispatcher {
     } else if (call.firstChunkAt < 0) {
       if (now >= call.startedAt + t.firstTokenMs) phase = 'first-token';
       else if (now >= call.startedAt + t.perTryMs) phase = 'first-byte';
-    } else if (now >= call.lastProgressAt + t.idleMs) phase = 'idle';
+    } else if (now >= call.lastProgressAt + t.idleMs) {
+      if (call.held)
+        call.lastProgressAt = now; // the client's silence, not the upstream's
+      else phase = 'idle';
+    }
     if (phase === null) {
       this.arm(call, now); // progress moved the limit: look again later
       return;

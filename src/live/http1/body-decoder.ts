@@ -1,4 +1,4 @@
-import { trimOws } from './chars.js';
+import { isFieldLine, isFieldText, trimOws } from './chars.js';
 import { HttpProtocolError } from './protocol-error.js';
 
 /** How a message body is delimited (RFC 9112 §6). */
@@ -114,6 +114,9 @@ export class BodyDecoder {
         this.state = State.ChunkSize;
         return;
       case State.ChunkSize: {
+        // Extensions are ignored but must be clean: a bare CR or a NUL in one is how a body is
+        // made to read differently by two parsers.
+        if (!isFieldText(text)) throw new HttpProtocolError(400, 'chunked body: bad chunk line');
         const semi = text.indexOf(';');
         const hex = trimOws(semi < 0 ? text : text.slice(0, semi), false);
         if (!HEX.test(hex)) throw new HttpProtocolError(400, 'chunked body: bad chunk size');
@@ -126,8 +129,9 @@ export class BodyDecoder {
         return;
       }
       case State.Trailers:
-        // Trailers are read and dropped; an empty line ends the message.
+        // Trailers are read, checked and dropped; an empty line ends the message.
         if (text === '') this.state = State.Done;
+        else if (!isFieldLine(text)) throw new HttpProtocolError(400, 'chunked body: bad trailer');
         return;
       default:
         return;

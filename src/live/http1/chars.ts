@@ -45,3 +45,11 @@ export function trimOws(s: string, leading = true): string {
   while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
   return a === 0 && b === s.length ? s : s.slice(a, b);
 }
+
+/** `line` is a whole header line: a token, a colon, then field text. */
+export function isFieldLine(line: string): boolean {
+  const colon = line.indexOf(':');
+  if (colon <= 0) return false;
+  for (let i = 0; i < colon; i++) if (TCHAR[line.charCodeAt(i)] !== 1) return false;
+  return isFieldText(line.slice(colon + 1));
+}

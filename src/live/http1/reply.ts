@@ -132,6 +132,18 @@ export class Reply {
     else socket.once('drain', cb);
   }
 
+  /**
+   * Ends a reply that broke: what was written is flushed, then the connection closes without the
+   * chunked terminator, so the client sees the answer fail.
+   */
+  endBroken(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.onClose = null;
+    this.keepAlive = false;
+    this.owner.replyEnded(this);
+  }
+
   /** Cuts the connection: the client sees the answer fail. */
   destroy(): void {
     this.ended = true;

@@ -43,6 +43,8 @@ export interface Http1ServerOptions {
 const HEAD_LIMIT = 16 * 1024;
 /** Bytes pipelined behind a request in progress before reading from the client pauses. */
 const PIPELINE_LIMIT = 64 * 1024;
+/** Answers queued for a client beyond which its next request waits until it read them. */
+const OUTPUT_LIMIT = 1024 * 1024;
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n');
 const SWEEP_MS = 1000;
@@ -65,6 +67,8 @@ export class Http1Server {
     readonly handler: RequestHandler,
     readonly options: Http1ServerOptions,
   ) {
+    // A client's FIN is taken as the client going away (its request is cancelled), as nginx and
+    // Envoy do: most clients that close early have given up, few half-close on purpose.
     this.server = createServer({ noDelay: true }, (socket) => {
       const c = new Connection(this, socket);
       this.conns.add(c);
@@ -134,9 +138,13 @@ class Connection implements ReplyOwner {
   private parts: Buffer[] = [];
   private size = 0;
   private reply: Reply | null = null;
-  /** When the connection last became idle, or when the request being read started. */
+  /** When the connection last became idle, or the request being read started, or output moved. */
   private since: number;
+  /** No more requests are read: the last reply is being flushed, then the socket closes. */
   private closing = false;
+  /** Reading waits until the client took the answers already queued for it. */
+  private waitingDrain = false;
+  private lastQueued = 0;
 
   constructor(
     private readonly server: Http1Server,
@@ -152,9 +160,25 @@ class Connection implements ReplyOwner {
     return this.server.dateLine();
   }
 
-  /** Closes the connection if it sat idle, or a request dragged, for too long. */
+  /**
+   * Closes the connection if it sat idle, a request dragged, or the client stopped taking its
+   * answers, for too long. Output still queued is never cut as "idle".
+   */
   expire(now: number, idleMs: number, requestMs: number): void {
-    if (this.reply !== null || this.closing) return;
+    const queued = this.socket.writableLength;
+    if (queued > 0) {
+      if (queued !== this.lastQueued) {
+        this.lastQueued = queued;
+        this.since = now;
+      } else if (now - this.since >= requestMs) this.socket.destroy();
+      return;
+    }
+    this.lastQueued = 0;
+    if (this.reply !== null) return;
+    if (this.closing) {
+      if (now - this.since >= idleMs) this.socket.destroy();
+      return;
+    }
     const reading = this.head !== null || this.pending !== null;
     if (!reading) {
       if (now - this.since >= idleMs) this.socket.destroy();
@@ -168,7 +192,7 @@ class Connection implements ReplyOwner {
     const p = this.pending;
     if (p === null && this.head === null) this.since = this.server.options.scheduler.now();
     this.pending = p === null ? data : Buffer.concat([p, data]);
-    if (this.reply !== null) {
+    if (this.reply !== null || this.waitingDrain) {
       if (this.pending.length > PIPELINE_LIMIT) this.socket.pause();
       return;
     }
@@ -185,6 +209,14 @@ class Connection implements ReplyOwner {
     }
     this.server.forget(this);
   };
+
+  /** No more requests: flush what is queued, then close. */
+  private close(): void {
+    this.closing = true;
+    this.pending = null;
+    this.since = this.server.options.scheduler.now();
+    this.socket.destroySoon();
+  }
 
   private parse(): void {
     try {
@@ -223,7 +255,7 @@ class Connection implements ReplyOwner {
           const stop = at + head.length;
           this.pending = stop >= buf.length ? null : buf.subarray(stop);
           this.dispatch(head, head.length === 0 ? EMPTY : buf.subarray(at, stop));
-          if (this.reply !== null) return;
+          if (!this.readyForNext()) return;
           continue;
         }
         this.head = head;
@@ -246,9 +278,30 @@ class Connection implements ReplyOwner {
       this.parts = [];
       this.size = 0;
       this.dispatch(head, body);
-      if (this.reply !== null) return;
+      if (!this.readyForNext()) return;
     }
   }
+
+  /**
+   * Whether the next pipelined request may be read now: not while a reply is under way, never
+   * after the connection started closing, and not while the client leaves its answers unread
+   * (a client that pipelines without reading would otherwise fill the gateway's memory).
+   */
+  private readyForNext(): boolean {
+    if (this.reply !== null || this.closing) return false;
+    if (this.socket.writableLength <= OUTPUT_LIMIT) return true;
+    this.waitingDrain = true;
+    this.socket.pause();
+    this.socket.once('drain', this.onDrain);
+    return false;
+  }
+
+  private readonly onDrain = (): void => {
+    this.waitingDrain = false;
+    if (this.closing) return;
+    this.socket.resume();
+    this.continueReading();
+  };
 
   private readonly keep = (chunk: Buffer): void => {
     this.parts.push(chunk);
@@ -266,14 +319,25 @@ class Connection implements ReplyOwner {
     this.reply = null;
     this.since = this.server.options.scheduler.now();
     if (!reply.keepAlive || this.closing) {
-      this.closing = true;
-      this.socket.end();
+      this.close();
       return;
     }
-    if (this.socket.isPaused()) this.socket.resume();
+    if (this.socket.writableLength > OUTPUT_LIMIT) {
+      if (!this.waitingDrain) {
+        this.waitingDrain = true;
+        this.socket.once('drain', this.onDrain);
+      }
+      return;
+    }
+    if (this.socket.isPaused() && !this.waitingDrain) this.socket.resume();
     // The next pipelined request, on a later tick so a deep pipeline cannot grow the stack.
-    if (this.pending !== null) queueMicrotask(() => this.reply === null && this.parse());
+    queueMicrotask(this.continueReading);
   }
+
+  private readonly continueReading = (): void => {
+    if (this.reply !== null || this.closing || this.waitingDrain) return;
+    if (this.pending !== null) this.parse();
+  };
 
   /** Answers a broken request with its status and closes the connection. */
   private fail(err: HttpProtocolError): void {

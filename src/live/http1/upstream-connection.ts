@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Timer } from '../../core/clock.js';
 import { BodyDecoder } from './body-decoder.js';
+import { HttpProtocolError } from './protocol-error.js';
 import { parseResponseHead, type ResponseHead } from './head.js';
 import type { Flow, Http1Pool, RequestSpec, ResponseHandler } from './pool.js';
 
@@ -55,8 +56,9 @@ export class UpstreamConnection implements Flow {
     let head = `${spec.method} ${spec.path} HTTP/1.1\r\nhost: ${this.pool.hostHeader}\r\n${spec.fields}`;
     const body = spec.body;
     const m = spec.method;
-    if (body !== null) head += `content-length: ${body.length}\r\n\r\n`;
-    else if (m === 'POST' || m === 'PUT' || m === 'PATCH') head += 'content-length: 0\r\n\r\n';
+    // A GET or HEAD without a body says nothing of its length (RFC 9110 §8.6).
+    if (m === 'POST' || m === 'PUT' || m === 'PATCH' || (body !== null && body.length > 0))
+      head += `content-length: ${body?.length ?? 0}\r\n\r\n`;
     else head += '\r\n';
     if (body === null || body.length === 0) {
       this.socket.write(head, 'latin1');
@@ -124,7 +126,9 @@ export class UpstreamConnection implements Flow {
     try {
       this.parse(data);
     } catch (err) {
-      this.fail(err as Error);
+      // A broken answer fails the request; anything else is a bug in a handler and surfaces.
+      if (err instanceof HttpProtocolError) this.fail(err);
+      else throw err;
     }
   };
 
@@ -136,7 +140,7 @@ export class UpstreamConnection implements Flow {
       const end = buf.indexOf(CRLFCRLF, at);
       if (end < 0) {
         if (buf.length - at > HEAD_LIMIT)
-          throw socketError('LBSIM_HTTP_PROTOCOL', 'upstream response head too large');
+          throw new HttpProtocolError(502, 'upstream response head too large');
         this.pending = at === 0 ? buf : buf.subarray(at);
         return;
       }

@@ -216,7 +216,8 @@ export class Exchange implements GatewayRequest {
         : 'The upstream stream broke in the middle of the answer; the answer is incomplete.';
     // No clean end: the chunked body is never terminated, so even a client that ignores the
     // event sees the answer fail.
-    res.write(sseErrorEvent(code, message), () => res.destroy());
+    res.write(sseErrorEvent(code, message));
+    res.endBroken();
   }
 
   private sendUpstreamError(): void {

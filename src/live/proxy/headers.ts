@@ -1,3 +1,4 @@
+import { trimOws } from '../http1/chars.js';
 import { filterFields, HeaderNames } from '../http1/header-names.js';
 
 /**
@@ -22,15 +23,48 @@ const NOT_FORWARDED_NAMES = [
 const NOT_FORWARDED = new HeaderNames(NOT_FORWARDED_NAMES);
 /** With an upstream key of the gateway's own, the client's key stays behind too. */
 const NOT_FORWARDED_KEYED = new HeaderNames([...NOT_FORWARDED_NAMES, 'authorization']);
-const BACKOFF = new HeaderNames(['retry-after', 'retry-after-ms']);
+const CONNECTION = new HeaderNames(['connection']);
+const BACKOFF_AND_CONNECTION = new HeaderNames(['retry-after', 'retry-after-ms', 'connection']);
+
+const picked: string[] = [];
+
+/**
+ * Header names a `connection` header lists besides close and keep-alive: hop-by-hop by
+ * declaration (RFC 9110 §7.6.1), so they stay behind too. Null when there are none (the usual).
+ */
+function declaredHopByHop(values: readonly string[]): string[] | null {
+  let out: string[] | null = null;
+  for (let i = 0; i < values.length; i += 2) {
+    if (values[i] !== 'connection') continue;
+    for (const t of values[i + 1]!.toLowerCase().split(',')) {
+      const name = trimOws(t);
+      if (name !== '' && name !== 'close' && name !== 'keep-alive') (out ??= []).push(name);
+    }
+  }
+  return out;
+}
+
+/** `fields` less hop-by-hop headers (and `also`), with the lines the connection header names. */
+function forwardable(fields: string, drop: HeaderNames, also: readonly string[]): string {
+  picked.length = 0;
+  const out = filterFields(fields, drop, CONNECTION, picked);
+  const declared = declaredHopByHop(picked);
+  if (declared === null) return out;
+  return filterFields(
+    out,
+    new HeaderNames([...NOT_FORWARDED_NAMES, ...also, ...declared]),
+    null,
+    null,
+  );
+}
 
 /**
  * The client's header lines for the upstream. Without `apiKey` the client's Authorization
  * passes through; with it the client's is dropped and the upstream's key is sent instead.
  */
 export function upstreamRequestFields(fields: string, apiKey: string | undefined): string {
-  if (apiKey === undefined) return filterFields(fields, NOT_FORWARDED, null, null);
-  return `${filterFields(fields, NOT_FORWARDED_KEYED, null, null)}authorization: Bearer ${apiKey}\r\n`;
+  if (apiKey === undefined) return forwardable(fields, NOT_FORWARDED, []);
+  return `${forwardable(fields, NOT_FORWARDED_KEYED, ['authorization'])}authorization: Bearer ${apiKey}\r\n`;
 }
 
 /** What the gateway reads from an upstream's response headers besides forwarding them. */
@@ -39,18 +73,19 @@ export interface ResponseHints {
   retryAfterMs: string | undefined;
 }
 
-const picked: string[] = [];
-
 /**
  * The upstream's response header lines for the client; fills `hints` with the back-off headers
  * on the way.
  */
 export function clientResponseFields(fields: string, hints: ResponseHints): string {
   picked.length = 0;
-  const out = filterFields(fields, NOT_FORWARDED, BACKOFF, picked);
+  let out = filterFields(fields, NOT_FORWARDED, BACKOFF_AND_CONNECTION, picked);
   for (let i = 0; i < picked.length; i += 2) {
     if (picked[i] === 'retry-after') hints.retryAfter ??= picked[i + 1];
-    else hints.retryAfterMs ??= picked[i + 1];
+    else if (picked[i] === 'retry-after-ms') hints.retryAfterMs ??= picked[i + 1];
   }
+  const declared = declaredHopByHop(picked);
+  if (declared !== null)
+    out = filterFields(out, new HeaderNames([...NOT_FORWARDED_NAMES, ...declared]), null, null);
   return out;
 }

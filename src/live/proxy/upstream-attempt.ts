@@ -32,6 +32,7 @@ export class UpstreamAttempt implements ResponseHints, ResponseHandler {
   retryAfterMs: string | undefined = undefined;
   private poolAbort: ((err: Error) => void) | null = null;
   private flow: Flow | null = null;
+  private paused = false;
   /** Ended (by the upstream or by an abort): later callbacks are ignored. */
   private finished = false;
   private mode: Mode = 'head';
@@ -136,17 +137,21 @@ export class UpstreamAttempt implements ResponseHints, ResponseHandler {
     call.progress();
     if (!call.committed) this.commit();
     // A client that reads slower than the upstream writes: stop reading the upstream until it
-    // caught up, rather than holding the whole answer in memory.
-    if (this.ex.write(chunk) > CLIENT_BUFFER_LIMIT && this.flow !== null) {
+    // caught up, rather than holding the whole answer in memory. Chunks already read while
+    // paused still go out; one drain wait is enough.
+    if (this.ex.write(chunk) > CLIENT_BUFFER_LIMIT && this.flow !== null && !this.paused) {
+      this.paused = true;
+      call.hold(true);
       this.flow.pause();
       this.ex.onDrain(this.resume);
     }
   }
 
-  /** The client caught up: the silence was its, not the upstream's. */
+  /** The client caught up. */
   private readonly resume = (): void => {
+    this.paused = false;
     if (this.finished) return;
-    this.call.progress();
+    this.call.hold(false);
     this.flow?.resume();
   };
 

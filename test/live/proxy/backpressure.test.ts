@@ -72,3 +72,55 @@ it('a client that stops reading a stream stops the gateway reading the upstream,
   expect(written).toBeGreaterThanOrEqual(TOTAL);
   sock.destroy();
 }, 30_000);
+
+it('a client slower than the idle limit is not taken for a silent upstream', async () => {
+  const total = 48 * 1024 * 1024;
+  let written = 0;
+  up = await recordingUpstream((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const more = (): void => {
+      while (written < total) {
+        written += PIECE.length;
+        if (!res.write(PIECE)) {
+          res.once('drain', more);
+          return;
+        }
+      }
+      res.end('data: [DONE]\n\n');
+    };
+    more();
+  });
+  const attempts: string[] = [];
+  proxy = await createProxy({
+    gateway: {
+      ...BASE,
+      upstreams: [{ name: 'rec' }],
+      retry: { ...BASE.retry, perTryTimeoutMs: 400 },
+      streaming: { firstTokenMs: 400, idleMs: 300 },
+    },
+    upstreams: [{ name: 'rec', url: up.url }],
+    listener: { onAttemptEnd: (_r, _u, _a, outcome) => attempts.push(outcome.kind) },
+  });
+  const sock = connect(proxy.port, '127.0.0.1');
+  const body = '{"model":"m","stream":true,"messages":[]}';
+  sock.write(
+    `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+  );
+  let received = 0;
+  let tail = '';
+  sock.on('data', (d: Buffer) => {
+    received += d.length;
+    tail = (tail + d.toString('latin1')).slice(-64);
+  });
+  // From the start, five times the idle limit without reading: the upstream is held back.
+  sock.pause();
+  await sleep(1500);
+  expect(written).toBeLessThan(total);
+  sock.resume();
+  while (!tail.includes('0\r\n\r\n') && !sock.destroyed && sock.readable) await sleep(20);
+  expect(attempts).toEqual(['ok']);
+  expect(received).toBeGreaterThan(total);
+  expect(tail).toContain('[DONE]');
+  expect(attempts).toEqual(['ok']);
+  sock.destroy();
+}, 30_000);

@@ -92,6 +92,9 @@ describe('what goes out to the upstream', () => {
             'x-custom': '1',
             'keep-alive': 'timeout=5',
             authorization: 'Bearer sk-client',
+            // Declared hop-by-hop by the connection header: stays behind too (RFC 9110 §7.6.1).
+            connection: 'keep-alive, x-hop',
+            'x-hop': 'secret-of-this-hop',
           },
         },
         (m) => {
@@ -110,7 +113,23 @@ describe('what goes out to the upstream', () => {
     expect(seen.headers.authorization).toBe('Bearer sk-upstream-secret');
     expect(seen.headers['x-custom']).toBe('1');
     expect(seen.headers['keep-alive']).toBeUndefined();
+    expect(seen.headers['x-hop']).toBeUndefined();
     expect(JSON.parse(seen.body)).toEqual({ ...CHAT, model: 'big-model' });
+  });
+
+  it('a GET goes out without a body length; answers drop the headers their connection header names', async () => {
+    up = await recordingUpstream((_req, res) => {
+      res.setHeader('connection', 'x-upstream-hop');
+      res.setHeader('x-upstream-hop', '1');
+      res.setHeader('x-kept', '1');
+      res.end('{"data":[]}');
+    });
+    proxy = await proxyTo(up);
+    const res = await fetch(`${proxy.url}/models`);
+    expect(await res.json()).toEqual({ data: [] });
+    expect(res.headers.get('x-kept')).toBe('1');
+    expect(res.headers.get('x-upstream-hop')).toBeNull();
+    expect(up.requests[0]!.headers['content-length']).toBeUndefined();
   });
 
   it('without a key of its own the client’s Authorization passes, and the body goes byte for byte', async () => {
