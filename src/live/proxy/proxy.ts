@@ -1,6 +1,6 @@
 import { check } from '../../core/assert.js';
 import type { Scheduler } from '../../core/clock.js';
-import { realScheduler } from '../../core/real-scheduler.js';
+import { FifoScheduler } from '../../core/fifo-scheduler.js';
 import { Rng } from '../../core/rng.js';
 import type { GatewayListener } from '../../gateway/events.js';
 import type { Reply } from '../http1/reply.js';
@@ -39,7 +39,7 @@ export interface ProxyOptions {
   probe?: ProbeSpec;
   /** Larger request bodies get 413. Default 10 MiB. */
   maxBodyBytes?: number;
-  /** Real time by default. */
+  /** Real time by default (a FifoScheduler the proxy owns and disposes on close). */
   scheduler?: Scheduler;
 }
 
@@ -73,6 +73,8 @@ class HttpProxy implements Proxy, ExchangeHost {
   private nextId = 0;
   private portNumber = 0;
   private closing: Promise<void> | null = null;
+  /** The default scheduler, made (and disposed) by this proxy; null when the caller gave one. */
+  private readonly ownScheduler: FifoScheduler | null;
 
   constructor(o: ProxyOptions) {
     const host = o.host ?? '127.0.0.1';
@@ -85,7 +87,8 @@ class HttpProxy implements Proxy, ExchangeHost {
     this.host = host;
     const maxBodyBytes = o.maxBodyBytes ?? 10 * 1024 * 1024;
     check(maxBodyBytes > 0, 'maxBodyBytes', maxBodyBytes, 'must be > 0');
-    const scheduler = o.scheduler ?? realScheduler;
+    this.ownScheduler = o.scheduler === undefined ? new FifoScheduler() : null;
+    const scheduler = o.scheduler ?? this.ownScheduler!;
     const byName = new Map(o.upstreams.map((u) => [u.name, u]));
     this.targets = o.gateway.upstreams.map((g, i) => {
       const u = byName.get(g.name);
@@ -145,6 +148,7 @@ class HttpProxy implements Proxy, ExchangeHost {
     await Promise.all(this.targets.map((t) => t.pool.destroy()));
     this.server.destroyAll();
     await closed;
+    this.ownScheduler?.dispose();
   }
 
   release(ex: Exchange): void {
