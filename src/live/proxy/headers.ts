@@ -1,4 +1,4 @@
-import { trimOws } from '../http1/chars.js';
+import { equalsLower, trimOws } from '../http1/chars.js';
 import { filterFields, HeaderNames } from '../http1/header-names.js';
 
 /**
@@ -36,7 +36,11 @@ function declaredHopByHop(values: readonly string[]): string[] | null {
   let out: string[] | null = null;
   for (let i = 0; i < values.length; i += 2) {
     if (values[i] !== 'connection') continue;
-    for (const t of values[i + 1]!.toLowerCase().split(',')) {
+    const v = values[i + 1]!;
+    // The usual values, without splitting.
+    if (v.length === 10 && equalsLower(v, 0, 'keep-alive')) continue;
+    if (v.length === 5 && equalsLower(v, 0, 'close')) continue;
+    for (const t of v.toLowerCase().split(',')) {
       const name = trimOws(t);
       if (name !== '' && name !== 'close' && name !== 'keep-alive') (out ??= []).push(name);
     }
