@@ -22,59 +22,8 @@ afterEach(async () => {
 const TOTAL = 96 * 1024 * 1024;
 const PIECE = `data: ${'x'.repeat(64 * 1024 - 8)}\n\n`;
 
-it('a client that stops reading a stream stops the gateway reading the upstream, and loses nothing', async () => {
-  let written = 0;
-  up = await recordingUpstream((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    const more = (): void => {
-      while (written < TOTAL) {
-        written += PIECE.length;
-        if (!res.write(PIECE)) {
-          res.once('drain', more);
-          return;
-        }
-      }
-      res.end();
-    };
-    more();
-  });
-  proxy = await createProxy({
-    gateway: {
-      ...BASE,
-      upstreams: [{ name: 'rec' }],
-      retry: { ...BASE.retry, perTryTimeoutMs: 60_000, totalTimeoutMs: 120_000 },
-      streaming: { firstTokenMs: 60_000, idleMs: 60_000 },
-    },
-    upstreams: [{ name: 'rec', url: up.url }],
-  });
-  // A raw client: it reads the head and first bytes, then nothing for a while.
-  const sock = connect(proxy.port, '127.0.0.1');
-  const body = '{"model":"m","stream":true,"messages":[]}';
-  sock.write(
-    `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
-  );
-  let received = 0;
-  let ended = false;
-  sock.on('data', (d: Buffer) => (received += d.length));
-  sock.on('end', () => (ended = true));
-  await sleep(200);
-  sock.pause();
-  await sleep(1000);
-  const whilePaused = written;
-  // Without backpressure the gateway would have read the whole answer into its memory.
-  expect(whilePaused).toBeLessThan(TOTAL);
-  await sleep(300);
-  expect(written).toBe(whilePaused);
-  sock.resume();
-  while (!ended && received < TOTAL) await sleep(20);
-  // Everything arrived (the chunked framing adds a little on top).
-  expect(received).toBeGreaterThanOrEqual(TOTAL);
-  expect(written).toBeGreaterThanOrEqual(TOTAL);
-  sock.destroy();
-}, 30_000);
-
-it('a client slower than the idle limit is not taken for a silent upstream', async () => {
-  const total = 48 * 1024 * 1024;
+/** An upstream that streams `total` bytes of SSE as fast as its socket takes them, then [DONE]. */
+async function fastStream(total: number): Promise<{ url: string; written: () => number }> {
   let written = 0;
   up = await recordingUpstream((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -90,6 +39,49 @@ it('a client slower than the idle limit is not taken for a silent upstream', asy
     };
     more();
   });
+  return { url: up.url, written: () => written };
+}
+
+it('a client that stops reading a stream stops the gateway reading the upstream, and loses nothing', async () => {
+  const { url, written } = await fastStream(TOTAL);
+  proxy = await createProxy({
+    gateway: {
+      ...BASE,
+      upstreams: [{ name: 'rec' }],
+      retry: { ...BASE.retry, perTryTimeoutMs: 60_000, totalTimeoutMs: 120_000 },
+      streaming: { firstTokenMs: 60_000, idleMs: 60_000 },
+    },
+    upstreams: [{ name: 'rec', url }],
+  });
+  // A raw client: it reads the head and first bytes, then nothing for a while.
+  const sock = connect(proxy.port, '127.0.0.1');
+  const body = '{"model":"m","stream":true,"messages":[]}';
+  sock.write(
+    `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+  );
+  let received = 0;
+  let ended = false;
+  sock.on('data', (d: Buffer) => (received += d.length));
+  sock.on('end', () => (ended = true));
+  await sleep(200);
+  sock.pause();
+  await sleep(1000);
+  const whilePaused = written();
+  // Without backpressure the gateway would have read the whole answer into its memory.
+  expect(whilePaused).toBeLessThan(TOTAL);
+  await sleep(300);
+  expect(written()).toBe(whilePaused);
+  sock.resume();
+  while (!ended && received < TOTAL) await sleep(20);
+  // Everything arrived (the chunked framing adds a little on top).
+  expect(received).toBeGreaterThanOrEqual(TOTAL);
+  expect(written()).toBeGreaterThanOrEqual(TOTAL);
+  sock.destroy();
+}, 30_000);
+
+it('a client slower than the idle limit is not taken for a silent upstream', async () => {
+  const total = 48 * 1024 * 1024;
+  const { url, written } = await fastStream(total);
   const attempts: string[] = [];
   proxy = await createProxy({
     gateway: {
@@ -98,7 +90,7 @@ it('a client slower than the idle limit is not taken for a silent upstream', asy
       retry: { ...BASE.retry, perTryTimeoutMs: 400 },
       streaming: { firstTokenMs: 400, idleMs: 300 },
     },
-    upstreams: [{ name: 'rec', url: up.url }],
+    upstreams: [{ name: 'rec', url }],
     listener: { onAttemptEnd: (_r, _u, _a, outcome) => attempts.push(outcome.kind) },
   });
   const sock = connect(proxy.port, '127.0.0.1');
@@ -115,7 +107,7 @@ it('a client slower than the idle limit is not taken for a silent upstream', asy
   // From the start, five times the idle limit without reading: the upstream is held back.
   sock.pause();
   await sleep(1500);
-  expect(written).toBeLessThan(total);
+  expect(written()).toBeLessThan(total);
   sock.resume();
   while (!tail.includes('0\r\n\r\n') && !sock.destroyed && sock.readable) await sleep(20);
   expect(attempts).toEqual(['ok']);
