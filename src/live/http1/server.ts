@@ -175,11 +175,7 @@ class Connection implements ReplyOwner {
     }
     this.lastQueued = 0;
     if (this.reply !== null) return;
-    if (this.closing) {
-      if (now - this.since >= idleMs) this.socket.destroy();
-      return;
-    }
-    const reading = this.head !== null || this.pending !== null;
+    const reading = !this.closing && (this.head !== null || this.pending !== null);
     if (!reading) {
       if (now - this.since >= idleMs) this.socket.destroy();
     } else if (now - this.since >= requestMs) {
@@ -288,7 +284,7 @@ class Connection implements ReplyOwner {
    * (a client that pipelines without reading would otherwise fill the gateway's memory).
    */
   private readyForNext(): boolean {
-    if (this.reply !== null || this.closing) return false;
+    if (this.reply !== null || this.closing || this.waitingDrain) return false;
     if (this.socket.writableLength <= OUTPUT_LIMIT) return true;
     this.waitingDrain = true;
     this.socket.pause();
@@ -322,16 +318,10 @@ class Connection implements ReplyOwner {
       this.close();
       return;
     }
-    if (this.socket.writableLength > OUTPUT_LIMIT) {
-      if (!this.waitingDrain) {
-        this.waitingDrain = true;
-        this.socket.once('drain', this.onDrain);
-      }
-      return;
-    }
-    if (this.socket.isPaused() && !this.waitingDrain) this.socket.resume();
+    if (!this.readyForNext()) return;
+    if (this.socket.isPaused()) this.socket.resume();
     // The next pipelined request, on a later tick so a deep pipeline cannot grow the stack.
-    queueMicrotask(this.continueReading);
+    if (this.pending !== null) queueMicrotask(this.continueReading);
   }
 
   private readonly continueReading = (): void => {
