@@ -48,10 +48,18 @@ function declaredHopByHop(values: readonly string[]): string[] | null {
   return out;
 }
 
-/** `fields` less hop-by-hop headers (and `also`), with the lines the connection header names. */
-function forwardable(fields: string, drop: HeaderNames, also: readonly string[]): string {
+/**
+ * `fields` less `drop` and less the lines its connection header names (then `also` stays behind
+ * with them). The values of `pick`, which must include connection, land in `picked`.
+ */
+function forwardable(
+  fields: string,
+  drop: HeaderNames,
+  pick: HeaderNames,
+  also: readonly string[],
+): string {
   picked.length = 0;
-  const out = filterFields(fields, drop, CONNECTION, picked);
+  const out = filterFields(fields, drop, pick, picked);
   const declared = declaredHopByHop(picked);
   if (declared === null) return out;
   return filterFields(
@@ -67,8 +75,8 @@ function forwardable(fields: string, drop: HeaderNames, also: readonly string[])
  * passes through; with it the client's is dropped and the upstream's key is sent instead.
  */
 export function upstreamRequestFields(fields: string, apiKey: string | undefined): string {
-  if (apiKey === undefined) return forwardable(fields, NOT_FORWARDED, []);
-  return `${forwardable(fields, NOT_FORWARDED_KEYED, ['authorization'])}authorization: Bearer ${apiKey}\r\n`;
+  if (apiKey === undefined) return forwardable(fields, NOT_FORWARDED, CONNECTION, []);
+  return `${forwardable(fields, NOT_FORWARDED_KEYED, CONNECTION, ['authorization'])}authorization: Bearer ${apiKey}\r\n`;
 }
 
 /** What the gateway reads from an upstream's response headers besides forwarding them. */
@@ -82,14 +90,10 @@ export interface ResponseHints {
  * on the way.
  */
 export function clientResponseFields(fields: string, hints: ResponseHints): string {
-  picked.length = 0;
-  let out = filterFields(fields, NOT_FORWARDED, BACKOFF_AND_CONNECTION, picked);
+  const out = forwardable(fields, NOT_FORWARDED, BACKOFF_AND_CONNECTION, []);
   for (let i = 0; i < picked.length; i += 2) {
     if (picked[i] === 'retry-after') hints.retryAfter ??= picked[i + 1];
     else if (picked[i] === 'retry-after-ms') hints.retryAfterMs ??= picked[i + 1];
   }
-  const declared = declaredHopByHop(picked);
-  if (declared !== null)
-    out = filterFields(out, new HeaderNames([...NOT_FORWARDED_NAMES, ...declared]), null, null);
   return out;
 }
