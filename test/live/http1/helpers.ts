@@ -339,35 +339,55 @@ export interface NodeServer {
   sockets: Set<Socket>;
 }
 
-export async function startNodeServer(
+/**
+ * Listens on 127.0.0.1, counting and tracking the connections `server` accepts; the cleanup
+ * destroys them and closes the server.
+ */
+async function listenTracked(
   cleanup: Cleanup,
-  listener: (req: IncomingMessage, res: ServerResponse) => void,
-): Promise<NodeServer> {
-  const server = createHttpServer(listener);
+  server: Server,
+): Promise<{ port: number; url: string; readonly accepted: number; sockets: Set<Socket> }> {
   const sockets = new Set<Socket>();
   let accepted = 0;
   server.on('connection', (s: Socket) => {
     accepted++;
     sockets.add(s);
+    s.on('error', () => {});
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
   cleanup.add(
     () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
+        for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
   );
   const port = (server.address() as AddressInfo).port;
   return {
-    server,
     port,
     url: `http://${HOST}:${port}`,
     get accepted() {
       return accepted;
     },
     sockets,
+  };
+}
+
+export async function startNodeServer(
+  cleanup: Cleanup,
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<NodeServer> {
+  const server = createHttpServer(listener);
+  const l = await listenTracked(cleanup, server);
+  return {
+    server,
+    port: l.port,
+    url: l.url,
+    get accepted() {
+      return l.accepted;
+    },
+    sockets: l.sockets,
   };
 }
 
@@ -384,32 +404,16 @@ export async function startRawServer(
   cleanup: Cleanup,
   onSocket: (socket: Socket) => void,
 ): Promise<RawServer> {
-  const sockets = new Set<Socket>();
-  let accepted = 0;
-  const server = createNetServer((s) => {
-    accepted++;
-    sockets.add(s);
-    s.on('error', () => {});
-    s.on('close', () => sockets.delete(s));
-    onSocket(s);
-  });
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  cleanup.add(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  const port = (server.address() as AddressInfo).port;
+  const server = createNetServer(onSocket);
+  const l = await listenTracked(cleanup, server);
   return {
     server,
-    port,
-    url: `http://${HOST}:${port}`,
+    port: l.port,
+    url: l.url,
     get accepted() {
-      return accepted;
+      return l.accepted;
     },
-    sockets,
+    sockets: l.sockets,
   };
 }
 
