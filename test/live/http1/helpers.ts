@@ -379,16 +379,8 @@ export async function startNodeServer(
   listener: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<NodeServer> {
   const server = createHttpServer(listener);
-  const l = await listenTracked(cleanup, server);
-  return {
-    server,
-    port: l.port,
-    url: l.url,
-    get accepted() {
-      return l.accepted;
-    },
-    sockets: l.sockets,
-  };
+  // The server joins the tracked listener's object, its live `accepted` getter kept.
+  return Object.assign(await listenTracked(cleanup, server), { server });
 }
 
 /** A raw TCP server on 127.0.0.1 for upstreams node:http cannot imitate. */
@@ -405,16 +397,8 @@ export async function startRawServer(
   onSocket: (socket: Socket) => void,
 ): Promise<RawServer> {
   const server = createNetServer(onSocket);
-  const l = await listenTracked(cleanup, server);
-  return {
-    server,
-    port: l.port,
-    url: l.url,
-    get accepted() {
-      return l.accepted;
-    },
-    sockets: l.sockets,
-  };
+  // The server joins the tracked listener's object, its live `accepted` getter kept.
+  return Object.assign(await listenTracked(cleanup, server), { server });
 }
 
 /** Calls `onRequest` with each request head (text up to CRLF CRLF) a raw upstream receives. */
