@@ -2,8 +2,9 @@
  * The proxy benchmark: the same fake upstream, the same load generator (autocannon in its own
  * process), one run, three targets — the fake directly, lbsim's gateway, and nginx (Debian's
  * package, one worker, upstream keepalive) — plus two controls: a node:http + undici proxy
- * (what the Node HTTP stack costs) and a raw-socket proxy (the floor of any Node proxy). Prints requests/s, p50/p99 and the ratios; never
- * asserts. Knobs: LBSIM_BENCH_SECONDS (default 6), LBSIM_BENCH_CONNECTIONS (default 50),
+ * (what the Node HTTP stack costs), a raw-socket proxy (the least HTTP proxy in Node) and a byte
+ * pipe (what Node's sockets cost by themselves). Prints requests/s, p50/p99, CPU per request in
+ * user space and in the kernel, and the ratios; never asserts. Knobs: LBSIM_BENCH_SECONDS (default 6), LBSIM_BENCH_CONNECTIONS (default 50),
  * LBSIM_BENCH_PROFILE=<dir> writes a --cpu-prof of the gateway process there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -105,19 +106,26 @@ function printTable(head: string[], lines: string[][]): void {
 
 const ms = (v: number): string => `${v.toFixed(2)} ms`;
 
-/** CPU seconds (user + system) a process has used so far, from /proc; NaN where unavailable. */
-function cpuSeconds(pids: number[]): number {
-  let ticks = 0;
+interface Cpu {
+  user: number;
+  sys: number;
+}
+
+/** CPU seconds in user space and in the kernel the processes have used so far, from /proc; NaN where unavailable. */
+function cpuSeconds(pids: number[]): Cpu {
+  let user = 0;
+  let sys = 0;
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
+      user += Number(f[11]);
+      sys += Number(f[12]);
     } catch {
-      return NaN;
+      return { user: NaN, sys: NaN };
     }
   }
-  return ticks / 100;
+  return { user: user / 100, sys: sys / 100 };
 }
 
 /** The children of `ppid` (nginx's workers), from /proc. */
@@ -162,6 +170,9 @@ export async function run(): Promise<void> {
     const rawProc = child('raw-proxy-process', [fake.url]);
     children.push(rawProc);
     const raw = await jsonLine<{ url: string }>(rawProc);
+    const pipeProc = child('pipe-proxy-process', [fake.url]);
+    children.push(pipeProc);
+    const pipe = await jsonLine<{ url: string }>(pipeProc);
 
     // The processes whose CPU time counts for each target (the fake's is not the proxy's).
     const targets: { name: string; url: string; pids: number[] }[] = [
@@ -169,6 +180,7 @@ export async function run(): Promise<void> {
       { name: 'lbsim gateway', url: gateway.url, pids: [gwProc.pid!] },
       { name: 'node:http + undici', url: bare.url, pids: [bareProc.pid!] },
       { name: 'raw-socket floor', url: raw.url, pids: [rawProc.pid!] },
+      { name: 'node I/O floor (pipe)', url: pipe.url, pids: [pipeProc.pid!] },
     ];
     const nginxBin = findNginx();
     let note = '';
@@ -194,25 +206,42 @@ export async function run(): Promise<void> {
       note = 'nginx: not installed, skipped (apt-get install -y nginx)';
     }
 
-    const rows: { name: string; r: LoadResult; cpuUs: number }[] = [];
+    const rows: { name: string; r: LoadResult; cpuUs: number; userUs: number; sysUs: number }[] =
+      [];
     for (const t of targets) {
       await load(t.url, 1, connections); // warm-up: JIT, pools, keep-alive connections
       const cpu0 = cpuSeconds(t.pids);
       const r = await load(t.url, seconds, connections);
-      const cpuUs = t.pids.length === 0 ? NaN : ((cpuSeconds(t.pids) - cpu0) / r.total) * 1e6;
-      rows.push({ name: t.name, r, cpuUs });
+      const cpu1 = cpuSeconds(t.pids);
+      const per = (s: number): number => (t.pids.length === 0 ? NaN : (s / r.total) * 1e6);
+      const userUs = per(cpu1.user - cpu0.user);
+      const sysUs = per(cpu1.sys - cpu0.sys);
+      rows.push({ name: t.name, r, cpuUs: userUs + sysUs, userUs, sysUs });
     }
 
     console.log(
       `\nproxy: POST /v1/chat/completions (non-streaming), ${connections} connections, ${seconds} s each, autocannon in its own process`,
     );
-    const head = ['target', 'req/s', 'p50', 'p99', 'proxy CPU/req', 'non-2xx', 'errors'];
-    const lines = rows.map(({ name, r, cpuUs }) => [
+    const head = [
+      'target',
+      'req/s',
+      'p50',
+      'p99',
+      'proxy CPU/req',
+      'user',
+      'kernel',
+      'non-2xx',
+      'errors',
+    ];
+    const us = (v: number): string => (Number.isNaN(v) ? '-' : `${v.toFixed(0)} µs`);
+    const lines = rows.map(({ name, r, cpuUs, userUs, sysUs }) => [
       name,
       r.rps.toFixed(0),
       ms(r.p50),
       ms(r.p99),
-      Number.isNaN(cpuUs) ? '-' : `${cpuUs.toFixed(0)} µs`,
+      us(cpuUs),
+      us(userUs),
+      us(sysUs),
       String(r.non2xx),
       String(r.errors + r.timeouts),
     ]);
@@ -232,9 +261,14 @@ export async function run(): Promise<void> {
     );
     vs('node:http + undici');
     vs('raw-socket floor');
+    vs('node I/O floor (pipe)');
     const nginx = row('nginx (1 worker)');
     if (nginx !== undefined) {
       vs('nginx (1 worker)');
+      const pipeRow = row('node I/O floor (pipe)')!;
+      console.log(
+        `node I/O floor (pipe) / nginx (1 worker): throughput ${(pipeRow.r.rps / nginx.r.rps).toFixed(2)}, CPU per request ${(pipeRow.cpuUs / nginx.cpuUs).toFixed(2)}`,
+      );
       console.log(
         `nginx / fake directly: throughput ${(nginx.r.rps / row('fake directly')!.r.rps).toFixed(2)}`,
       );
