@@ -179,7 +179,7 @@ export async function run(): Promise<void> {
       { name: 'fake directly', url: fake.url, pids: [] },
       { name: 'lbsim gateway', url: gateway.url, pids: [gwProc.pid!] },
       { name: 'node:http + undici', url: bare.url, pids: [bareProc.pid!] },
-      { name: 'raw-socket floor', url: raw.url, pids: [rawProc.pid!] },
+      { name: 'raw-socket proxy', url: raw.url, pids: [rawProc.pid!] },
       { name: 'node I/O floor (pipe)', url: pipe.url, pids: [pipeProc.pid!] },
     ];
     const nginxBin = findNginx();
@@ -260,7 +260,7 @@ export async function run(): Promise<void> {
       `lbsim / fake directly: throughput ${(lbsim.r.rps / row('fake directly')!.r.rps).toFixed(2)}`,
     );
     vs('node:http + undici');
-    vs('raw-socket floor');
+    vs('raw-socket proxy');
     vs('node I/O floor (pipe)');
     const nginx = row('nginx (1 worker)');
     if (nginx !== undefined) {

@@ -1,5 +1,5 @@
 /**
- * Child process of the proxy benchmark: the floor of any Node proxy — node:http in front of one
+ * Child process of the proxy benchmark: what the Node HTTP stack costs — node:http in front of one
  * undici Pool through the raw dispatch API, no gateway logic, no header forwarding. The gap
  * between it and lbsim's gateway is what the gateway costs; the gap between it and nginx is
  * what the Node HTTP stack costs.

@@ -1,5 +1,5 @@
 /**
- * Child process of the proxy benchmark: the floor of a Node proxy on raw sockets — node:net
+ * Child process of the proxy benchmark: the least HTTP proxy on raw sockets — node:net
  * both ways, keep-alive, content-length framing only, no validation, no gateway logic. What
  * lbsim's gateway costs beyond it is what its HTTP layer and the core add.
  */
