@@ -25,15 +25,23 @@ export function onInterrupt(): { signal: AbortSignal; dispose(): void } {
   };
 }
 
-/** Resolves on the first SIGINT or SIGTERM, for commands that serve until they are stopped. */
-export function untilSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const stop = (): void => {
+/**
+ * Resolves true on the next SIGINT or SIGTERM, for commands that serve until they are stopped;
+ * false, with the handlers gone, once `cancel` aborts.
+ */
+export function untilSignal(cancel?: AbortSignal): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const done = (signalled: boolean): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      resolve();
+      cancel?.removeEventListener('abort', cancelled);
+      resolve(signalled);
     };
+    const stop = (): void => done(true);
+    const cancelled = (): void => done(false);
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    if (cancel?.aborted) cancelled();
+    else cancel?.addEventListener('abort', cancelled);
   });
 }

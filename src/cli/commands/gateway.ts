@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { untilSignal } from '../interrupt.js';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
+import { parseDuration } from '../../core/units.js';
 import { createProxy, type Proxy, type ProxyUpstream } from '../../live/proxy/proxy.js';
 import { loadScenario, toGatewayConfig, type Scenario } from '../../scenario/scenario.js';
 import { startFleet, type Fleet } from '../../../fakes/fleet.js';
@@ -12,6 +13,34 @@ function port(text: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new InvalidArgumentError('must be a port number 0..65535');
   return n;
+}
+
+function drainTime(text: string): number {
+  if (text.trim() === '0') return 0;
+  try {
+    return parseDuration(text);
+  } catch {
+    throw new InvalidArgumentError('must be a duration such as 30s, 500ms or 0');
+  }
+}
+
+/**
+ * The first signal drains (requests in flight finish, new connections are refused); a second
+ * one, or the end of the grace time, abandons what is left.
+ */
+async function drainOrStop(proxy: Proxy, graceMs: number): Promise<void> {
+  const drained = new AbortController();
+  const again = untilSignal(drained.signal).then((signalled) => {
+    if (signalled) return proxy.close();
+  });
+  const n = proxy.inflight;
+  if (n > 0 && graceMs > 0)
+    process.stderr.write(
+      `lbsim: draining ${n} request${n === 1 ? '' : 's'} in flight for up to ${graceMs / 1000} s (Ctrl-C again to stop at once)\n`,
+    );
+  await proxy.drain(graceMs);
+  drained.abort();
+  await again;
 }
 
 /** Keys come from the environment; a missing one is named, its value never shown anywhere. */
@@ -53,7 +82,15 @@ export function registerGateway(program: Command): void {
     )
     .argument('<file>', 'scenario YAML (its upstreams: and balancer: sections)')
     .option('--port <n>', 'listen on this port (default: any free port)', port)
-    .action(async (file: string, opts: { port?: number }) => {
+    .addOption(
+      new Option(
+        '--drain <duration>',
+        'on SIGINT/SIGTERM, let requests in flight finish for up to this long (0: stop at once)',
+      )
+        .default(30_000, '30s')
+        .argParser(drainTime),
+    )
+    .action(async (file: string, opts: { port?: number; drain: number }) => {
       if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
       const scenario = loadScenario(file);
       const gateway = toGatewayConfig(scenario);
@@ -78,7 +115,7 @@ export function registerGateway(program: Command): void {
       }
       process.stdout.write(`${JSON.stringify({ url: proxy.url })}\n`);
       await untilSignal();
-      await proxy.close();
+      await drainOrStop(proxy, opts.drain);
       await fleet?.close();
     });
 }

@@ -60,6 +60,8 @@ export class Http1Server {
   private readonly conns = new Set<Connection>();
   private sweepTimer: Timer | null = null;
   private readonly drained: (() => void)[] = [];
+  /** Connections finish what they serve, then close (see `drain`). */
+  draining = false;
   private lastDateSecond = -1;
   private lastDateLine = '';
 
@@ -70,6 +72,10 @@ export class Http1Server {
     // A client's FIN is taken as the client going away (its request is cancelled), as nginx and
     // Envoy do: most clients that close early have given up, few half-close on purpose.
     this.server = createServer({ noDelay: true }, (socket) => {
+      if (this.draining) {
+        socket.destroy();
+        return;
+      }
       const c = new Connection(this, socket);
       this.conns.add(c);
       this.sweepTimer ??= this.options.scheduler.setTimer(SWEEP_MS, this.sweep);
@@ -91,6 +97,17 @@ export class Http1Server {
     if (this.server.listening)
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
     if (this.conns.size > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
+  }
+
+  /**
+   * A graceful stop: stops accepting; idle connections close now, busy ones finish the request
+   * they serve (answered with `connection: close`) and then close. Resolves when every
+   * connection is gone; `destroyAll` cuts what is left when the caller stops waiting.
+   */
+  drain(): Promise<void> {
+    this.draining = true;
+    for (const c of this.conns) c.drain();
+    return this.close();
   }
 
   /** Cuts every connection, busy or not. */
@@ -181,6 +198,14 @@ class Connection implements ReplyOwner {
     } else if (now - this.since >= requestMs) {
       this.fail(new HttpProtocolError(408, 'the request took too long to arrive'));
     }
+  }
+
+  /** The server is draining: close now when idle, else after the request being served. */
+  drain(): void {
+    const r = this.reply;
+    if (r !== null) {
+      if (!r.headSent) r.keepAlive = false;
+    } else if (this.head === null && this.pending === null) this.close();
   }
 
   private readonly onData = (data: Buffer): void => {
@@ -305,7 +330,8 @@ class Connection implements ReplyOwner {
   };
 
   private dispatch(head: RequestHead, body: Buffer): void {
-    const reply = new Reply(this, head.http10, head.method === 'HEAD', head.keepAlive);
+    const keepAlive = head.keepAlive && !this.server.draining;
+    const reply = new Reply(this, head.http10, head.method === 'HEAD', keepAlive);
     this.reply = reply;
     this.server.handler(new ServerRequest(head.method, head.target, head.fields, body), reply);
   }
@@ -314,7 +340,7 @@ class Connection implements ReplyOwner {
     if (reply !== this.reply) return;
     this.reply = null;
     this.since = this.server.options.scheduler.now();
-    if (!reply.keepAlive || this.closing) {
+    if (!reply.keepAlive || this.closing || this.server.draining) {
       this.close();
       return;
     }

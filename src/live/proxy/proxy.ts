@@ -1,5 +1,5 @@
 import { check } from '../../core/assert.js';
-import type { Scheduler } from '../../core/clock.js';
+import type { Scheduler, Timer } from '../../core/clock.js';
 import { FifoScheduler } from '../../core/fifo-scheduler.js';
 import { Rng } from '../../core/rng.js';
 import type { GatewayListener } from '../../gateway/events.js';
@@ -52,6 +52,13 @@ export interface Proxy {
   readonly inflight: number;
   /** Stops listening, abandons requests in flight (503), closes every pool, timer and socket. */
   close(): Promise<void>;
+  /**
+   * A graceful stop, as nginx's quit or Envoy's drain: stops listening and closes idle
+   * connections at once; requests in flight, streams too, go on to their end (answered with
+   * `connection: close`). What is still open after `graceMs` is abandoned as by `close`, which
+   * follows either way. Resolves when everything is closed.
+   */
+  drain(graceMs: number): Promise<void>;
 }
 
 const LOOPBACK = ['127.0.0.1', '::1'];
@@ -73,6 +80,8 @@ class HttpProxy implements Proxy, ExchangeHost {
   private nextId = 0;
   private portNumber = 0;
   private closing: Promise<void> | null = null;
+  private draining: Promise<void> | null = null;
+  private readonly scheduler: Scheduler;
   /** The default scheduler, made (and disposed) by this proxy; null when the caller gave one. */
   private readonly ownScheduler: FifoScheduler | null;
 
@@ -89,6 +98,7 @@ class HttpProxy implements Proxy, ExchangeHost {
     check(maxBodyBytes > 0, 'maxBodyBytes', maxBodyBytes, 'must be > 0');
     this.ownScheduler = o.scheduler === undefined ? new FifoScheduler() : null;
     const scheduler = o.scheduler ?? this.ownScheduler!;
+    this.scheduler = scheduler;
     const byName = new Map(o.upstreams.map((u) => [u.name, u]));
     this.targets = o.gateway.upstreams.map((g, i) => {
       const u = byName.get(g.name);
@@ -139,6 +149,23 @@ class HttpProxy implements Proxy, ExchangeHost {
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
+  }
+
+  drain(graceMs: number): Promise<void> {
+    this.draining ??= this.drainThenClose(graceMs);
+    return this.draining;
+  }
+
+  private async drainThenClose(graceMs: number): Promise<void> {
+    if (this.closing === null && graceMs > 0) {
+      let timer!: Timer;
+      const graceOver = new Promise<void>((resolve) => {
+        timer = this.scheduler.setTimer(graceMs, resolve);
+      });
+      await Promise.race([this.server.drain(), graceOver]);
+      timer.cancel();
+    }
+    await this.close();
   }
 
   private async shutdown(): Promise<void> {

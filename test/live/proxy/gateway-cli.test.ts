@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHAT, post } from './harness.js';
+import { CHAT, post, sleep } from './harness.js';
+import { recordingUpstream } from './recording-upstream.js';
 
 const ENTRY = join(process.cwd(), 'test/cli/entry.ts');
 const args = (rest: string[]): string[] => ['--import', 'tsx', ENTRY, 'gateway', ...rest];
@@ -56,6 +57,64 @@ describe('lbsim gateway', () => {
     expect(await exited).toBe(0);
     expect(stderr).toBe('');
   });
+
+  it('SIGTERM drains: a request in flight is answered, then the process exits 0; a second signal stops at once', async () => {
+    // An upstream of the test's own, holding each request until released: "in flight" is known.
+    const held: (() => void)[] = [];
+    const up = await recordingUpstream((_req, res) => {
+      held.push(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: 'x', object: 'chat.completion', choices: [] }));
+      });
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'lbsim-gw-'));
+    const file = join(dir, 'held.yaml');
+    writeFileSync(
+      file,
+      `duration: 5s\nupstreams: [{ name: held, url: "${up.url}" }]\nload: { rate: 10/s }\n`,
+    );
+    const start = async (): Promise<{ c: ChildProcess; url: string; stderr: () => string }> => {
+      const c = spawn(process.execPath, args([file]), { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      c.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const { url } = JSON.parse(await firstLine(c)) as { url: string };
+      return { c, url, stderr: () => stderr };
+    };
+    const exit = (c: ChildProcess): Promise<number | null> =>
+      new Promise((resolve) => c.once('exit', (code) => resolve(code)));
+    const until = async (cond: () => boolean): Promise<void> => {
+      while (!cond()) await sleep(10);
+    };
+    try {
+      const first = await start();
+      child = first.c;
+      const answered = post(first.url, CHAT);
+      await until(() => up.requests.length === 1);
+      const exited = exit(first.c);
+      first.c.kill('SIGTERM');
+      await until(() => first.stderr() !== '');
+      expect(first.stderr()).toMatch(/^lbsim: draining 1 request in flight for up to 30 s/);
+      held.shift()!();
+      const res = await answered;
+      expect(res.status).toBe(200);
+      expect(res.headers.get('connection')).toBe('close');
+      expect(await exited).toBe(0);
+
+      const second = await start();
+      child = second.c;
+      const abandoned = post(second.url, CHAT);
+      await until(() => up.requests.length === 2);
+      const exited2 = exit(second.c);
+      second.c.kill('SIGTERM');
+      await until(() => second.stderr() !== '');
+      second.c.kill('SIGINT');
+      const res2 = await abandoned;
+      expect(res2.status).toBe(503);
+      expect(await exited2).toBe(0);
+    } finally {
+      await up.close();
+    }
+  }, 30_000);
 
   it('bad input (a bad file, a port in use, a missing key variable): one line on stderr, exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lbsim-gw-'));
