@@ -3,6 +3,7 @@ import type { Scheduler, Timer } from '../../core/clock.js';
 import { FifoScheduler } from '../../core/fifo-scheduler.js';
 import { Rng } from '../../core/rng.js';
 import type { GatewayListener } from '../../gateway/events.js';
+import { fanOut } from '../../metrics/fan-out.js';
 import type { Reply } from '../http1/reply.js';
 import { Http1Server, type ServerRequest } from '../http1/server.js';
 import { createGateway, type Gateway, type GatewayConfig } from '../../gateway/gateway.js';
@@ -15,6 +16,7 @@ import {
   type GatewayErrorSpec,
 } from './error-body.js';
 import { Exchange, type ExchangeHost } from './exchange.js';
+import { ProxyMetrics } from './metrics.js';
 import { httpProbe, type ProbeSpec } from './probe.js';
 import { HttpTransport } from './transport.js';
 import { UpstreamTarget, type ProxyUpstream } from './upstream-target.js';
@@ -59,6 +61,8 @@ export interface Proxy {
    * follows either way. Resolves when everything is closed.
    */
   drain(graceMs: number): Promise<void>;
+  /** The counters served at GET /metrics, in Prometheus' text format. */
+  metrics(): string;
 }
 
 const LOOPBACK = ['127.0.0.1', '::1'];
@@ -82,6 +86,7 @@ class HttpProxy implements Proxy, ExchangeHost {
   private closing: Promise<void> | null = null;
   private draining: Promise<void> | null = null;
   private readonly scheduler: Scheduler;
+  private readonly counters: ProxyMetrics;
   /** The default scheduler, made (and disposed) by this proxy; null when the caller gave one. */
   private readonly ownScheduler: FifoScheduler | null;
 
@@ -107,7 +112,8 @@ class HttpProxy implements Proxy, ExchangeHost {
       return new UpstreamTarget(u, i, scheduler);
     });
     const rng = new Rng(o.seed ?? 'lbsim');
-    const listener = o.listener ?? {};
+    this.counters = new ProxyMetrics(o.gateway.upstreams.map((u) => u.name));
+    const listener = fanOut(this.counters, o.listener ?? {});
     try {
       const active = o.gateway.health?.active !== undefined;
       this.gateway = createGateway(o.gateway, {
@@ -178,12 +184,56 @@ class HttpProxy implements Proxy, ExchangeHost {
     this.ownScheduler?.dispose();
   }
 
+  metrics(): string {
+    const availability = this.gateway.availability;
+    return this.counters.render({
+      inflight: this.open.size,
+      available: (i) => availability.isAvailable(i),
+    });
+  }
+
+  /**
+   * GET /metrics (Prometheus) and GET /healthz: 200 while some upstream is in rotation, else 503,
+   * so a load balancer in front takes out a gateway with nowhere to send traffic (HAProxy's
+   * `monitor fail if { nbsrv lt 1 }`).
+   */
+  private serveOwn(path: string, res: Reply): void {
+    let status = 200;
+    let body: string;
+    let type = 'application/json';
+    if (path === '/metrics') {
+      body = this.metrics();
+      type = 'text/plain; version=0.0.4; charset=utf-8';
+    } else {
+      const up = this.gateway.availability.eligibleCount() > 0;
+      if (!up) status = 503;
+      body = JSON.stringify({ status: up ? 'ok' : 'no_upstream' });
+    }
+    const buf = Buffer.from(body);
+    res.writeHead(status, [
+      'content-type',
+      type,
+      'content-length',
+      String(buf.length),
+      'cache-control',
+      'no-store',
+    ]);
+    res.end(buf);
+  }
+
   release(ex: Exchange): void {
     this.open.delete(ex);
   }
 
   private readonly onRequest = (req: ServerRequest, res: Reply): void => {
     const url = req.target;
+    if (
+      (url === '/metrics' || url === '/healthz') &&
+      (req.method === 'GET' || req.method === 'HEAD')
+    ) {
+      this.serveOwn(url, res);
+      return;
+    }
     if (this.closing !== null || !(url.startsWith('/v1/') || url === '/v1')) {
       writeGatewayError(res, this.closing !== null ? SHUTTING_DOWN : NOT_FOUND);
       return;
