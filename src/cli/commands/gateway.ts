@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync, openSync, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { untilSignal } from '../interrupt.js';
 import { InvalidArgumentError, Option } from 'commander';
@@ -41,6 +41,21 @@ async function drainOrStop(proxy: Proxy, graceMs: number): Promise<void> {
   await proxy.drain(graceMs);
   drained.abort();
   await again;
+}
+
+/** The access log, opened now so a path that cannot be written is bad input, not a crash later. */
+function openLog(path: string): WriteStream {
+  let fd: number;
+  try {
+    fd = openSync(path, 'a');
+  } catch (err) {
+    throw new UsageError(`--log: cannot write ${path} (${(err as NodeJS.ErrnoException).code})`);
+  }
+  return createWriteStream(path, { fd });
+}
+
+function closeLog(log: WriteStream | null): Promise<void> {
+  return log === null ? Promise.resolve() : new Promise((resolve) => log.end(() => resolve()));
 }
 
 /** Keys come from the environment; a missing one is named, its value never shown anywhere. */
@@ -90,9 +105,14 @@ export function registerGateway(program: Command): void {
         .default(30_000, '30s')
         .argParser(drainTime),
     )
-    .action(async (file: string, opts: { port?: number; drain: number }) => {
+    .option(
+      '--log <file>',
+      'append one NDJSON line per request (time, method, path, status, result, upstream, attempts, ms)',
+    )
+    .action(async (file: string, opts: { port?: number; drain: number; log?: string }) => {
       if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
       const scenario = loadScenario(file);
+      const log = opts.log === undefined ? null : openLog(opts.log);
       const gateway = toGatewayConfig(scenario);
       const active = scenario.balancer?.health?.active;
       const fleet = await startFakes(scenario);
@@ -104,9 +124,11 @@ export function registerGateway(program: Command): void {
           port: opts.port ?? 0,
           seed: String(scenario.seed ?? 1),
           probe: { method: active?.method ?? 'HEAD', path: active?.path ?? '/v1/models' },
+          ...(log === null ? {} : { accessLog: (e) => log.write(`${JSON.stringify(e)}\n`) }),
         });
       } catch (err) {
         await fleet?.close();
+        await closeLog(log);
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'EADDRINUSE') throw new UsageError(`port ${opts.port} is already in use`);
         if (code === 'EACCES') throw new UsageError(`port ${opts.port} needs privileges`);
@@ -117,5 +139,6 @@ export function registerGateway(program: Command): void {
       await untilSignal();
       await drainOrStop(proxy, opts.drain);
       await fleet?.close();
+      await closeLog(log);
     });
 }

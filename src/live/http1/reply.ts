@@ -23,6 +23,8 @@ export class Reply {
   /** Keep the connection for the next request (cleared for errors and HTTP/1.0 clients). */
   keepAlive: boolean;
   headSent = false;
+  /** The status written, 0 until the head is set. */
+  status = 0;
   ended = false;
   /** Called once if the client goes away before the reply ended. */
   onClose: (() => void) | null = null;
@@ -53,6 +55,7 @@ export class Reply {
   writeHead(status: number, headers: readonly string[], lines = ''): void {
     if (this.headSent) return;
     this.headSent = true;
+    this.status = status;
     let s = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n${lines}`;
     let hasLength = false;
     for (let i = 0; i < headers.length; i += 2) {

@@ -18,8 +18,8 @@ import type { UpstreamTarget } from './upstream-target.js';
 
 /** What an exchange needs from the proxy that owns it. */
 export interface ExchangeHost {
-  /** The exchange is over (answered, failed or abandoned). */
-  release(ex: Exchange): void;
+  /** The exchange is over (answered, failed or abandoned); `result` when the gateway ended it. */
+  release(ex: Exchange, result: RequestResult | null): void;
 }
 
 const STREAM_KEY = Buffer.from('"stream"');
@@ -136,6 +136,11 @@ export class Exchange implements GatewayRequest {
     return this.res.queued;
   }
 
+  /** The status the client got, 0 while none was written. */
+  get sentStatus(): number {
+    return this.res.status;
+  }
+
   /** Runs `cb` once the client has taken what was queued for it. */
   onDrain(cb: () => void): void {
     this.res.onDrain(cb);
@@ -175,14 +180,14 @@ export class Exchange implements GatewayRequest {
     } else {
       this.sendGatewayError(result);
     }
-    this.close();
+    this.close(result);
   }
 
   /** Terminal: answered, failed or abandoned. */
-  close(): void {
+  close(result: RequestResult | null = null): void {
     if (this.over) return;
     this.over = true;
-    this.host.release(this);
+    this.host.release(this, result);
   }
 
   private respondOk(): void {

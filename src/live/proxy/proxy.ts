@@ -7,6 +7,7 @@ import { fanOut } from '../../metrics/fan-out.js';
 import type { Reply } from '../http1/reply.js';
 import { Http1Server, type ServerRequest } from '../http1/server.js';
 import { createGateway, type Gateway, type GatewayConfig } from '../../gateway/gateway.js';
+import type { RequestResult } from '../../gateway/request.js';
 import {
   errorJson,
   NOT_FOUND,
@@ -16,6 +17,7 @@ import {
   type GatewayErrorSpec,
 } from './error-body.js';
 import { Exchange, type ExchangeHost } from './exchange.js';
+import { accessEntry, type AccessLogEntry } from './access-log.js';
 import { ProxyMetrics } from './metrics.js';
 import { httpProbe, type ProbeSpec } from './probe.js';
 import { HttpTransport } from './transport.js';
@@ -23,6 +25,7 @@ import { UpstreamTarget, type ProxyUpstream } from './upstream-target.js';
 
 export type { ProxyUpstream } from './upstream-target.js';
 export type { ProbeSpec } from './probe.js';
+export type { AccessLogEntry } from './access-log.js';
 
 export interface ProxyOptions {
   /** The balancer: the order of `gateway.upstreams` numbers the upstreams. */
@@ -41,6 +44,8 @@ export interface ProxyOptions {
   probe?: ProbeSpec;
   /** Larger request bodies get 413. Default 10 MiB. */
   maxBodyBytes?: number;
+  /** Called once per client request the gateway ended (not for 404s or the gateway's own pages). */
+  accessLog?: (entry: AccessLogEntry) => void;
   /** Real time by default (a FifoScheduler the proxy owns and disposes on close). */
   scheduler?: Scheduler;
 }
@@ -87,6 +92,9 @@ class HttpProxy implements Proxy, ExchangeHost {
   private draining: Promise<void> | null = null;
   private readonly scheduler: Scheduler;
   private readonly counters: ProxyMetrics;
+  private readonly accessLog: ((entry: AccessLogEntry) => void) | undefined;
+  private readonly startedAt: number;
+  private readonly upstreamName = (i: number): string => this.targets[i]!.name;
   /** The default scheduler, made (and disposed) by this proxy; null when the caller gave one. */
   private readonly ownScheduler: FifoScheduler | null;
 
@@ -104,6 +112,8 @@ class HttpProxy implements Proxy, ExchangeHost {
     this.ownScheduler = o.scheduler === undefined ? new FifoScheduler() : null;
     const scheduler = o.scheduler ?? this.ownScheduler!;
     this.scheduler = scheduler;
+    this.startedAt = scheduler.now();
+    this.accessLog = o.accessLog;
     const byName = new Map(o.upstreams.map((u) => [u.name, u]));
     this.targets = o.gateway.upstreams.map((g, i) => {
       const u = byName.get(g.name);
@@ -221,8 +231,10 @@ class HttpProxy implements Proxy, ExchangeHost {
     res.end(buf);
   }
 
-  release(ex: Exchange): void {
+  release(ex: Exchange, result: RequestResult | null): void {
     this.open.delete(ex);
+    if (this.accessLog !== undefined && result !== null)
+      this.accessLog(accessEntry(ex, result, this.upstreamName, this.startedAt));
   }
 
   private readonly onRequest = (req: ServerRequest, res: Reply): void => {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -116,7 +116,58 @@ describe('lbsim gateway', () => {
     }
   }, 30_000);
 
-  it('bad input (a bad file, a port in use, a missing key variable): one line on stderr, exit 2', async () => {
+  it('--log appends one NDJSON line per request, and neither key reaches it', async () => {
+    const up = await recordingUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: 'x', object: 'chat.completion', choices: [] }));
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'lbsim-gw-'));
+    const file = join(dir, 'keyed.yaml');
+    writeFileSync(
+      file,
+      `duration: 5s\nupstreams: [{ name: keyed, url: "${up.url}", apiKeyEnv: LBSIM_TEST_UPSTREAM_KEY }]\nload: { rate: 10/s }\n`,
+    );
+    const logFile = join(dir, 'access.ndjson');
+    writeFileSync(logFile, '{"earlier":"line"}\n');
+    try {
+      const c = spawn(process.execPath, args([file, '--log', logFile]), {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LBSIM_TEST_UPSTREAM_KEY: 'sk-upstream-secret-123' },
+      });
+      child = c;
+      const { url } = JSON.parse(await firstLine(c)) as { url: string };
+      for (let i = 0; i < 2; i++) {
+        const res = await post(url, CHAT, { authorization: 'Bearer sk-client-secret-456' });
+        expect(res.status).toBe(200);
+        await res.text();
+      }
+      expect(up.requests[0]!.headers.authorization).toBe('Bearer sk-upstream-secret-123');
+      const exited = new Promise<number | null>((resolve) =>
+        c.once('exit', (code) => resolve(code)),
+      );
+      c.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      const text = readFileSync(logFile, 'utf8');
+      const lines = text.trimEnd().split('\n');
+      expect(lines[0]).toBe('{"earlier":"line"}');
+      const entries = lines.slice(1).map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(entries).toHaveLength(2);
+      for (const e of entries)
+        expect(e).toMatchObject({
+          method: 'POST',
+          path: '/v1/chat/completions',
+          status: 200,
+          result: 'ok',
+          upstream: 'keyed',
+          attempts: 1,
+        });
+      expect(text).not.toContain('secret');
+    } finally {
+      await up.close();
+    }
+  });
+
+  it('bad input (a bad file, a port in use, a missing key variable, a log it cannot write): one line on stderr, exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lbsim-gw-'));
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'duration: 5s\nupstreams: []\nload: { rate: 10/s }\n');
@@ -130,10 +181,11 @@ describe('lbsim gateway', () => {
     const port = (blocker.address() as { port: number }).port;
     try {
       // In parallel: each start of tsx costs seconds.
-      const [b, p, k] = await Promise.all([
+      const [b, p, k, l] = await Promise.all([
         run([bad]),
         run(['scenarios/outage.yaml', '--port', String(port)]),
         run([keys]),
+        run(['scenarios/outage.yaml', '--log', join(dir, 'no-such-dir', 'access.ndjson')]),
       ]);
       expect(b.code).toBe(2);
       expect(b.stderr).toMatch(/^lbsim: .*bad\.yaml:\d+:\d+: upstreams/);
@@ -143,8 +195,12 @@ describe('lbsim gateway', () => {
       expect(k.stderr).toBe(
         'lbsim: upstreams[0] (a): environment variable LBSIM_TEST_NO_SUCH_KEY is not set\n',
       );
+      expect(l.code).toBe(2);
+      expect(l.stderr).toBe(
+        `lbsim: --log: cannot write ${join(dir, 'no-such-dir', 'access.ndjson')} (ENOENT)\n`,
+      );
     } finally {
       await new Promise<void>((r) => blocker.close(() => r()));
     }
-  });
+  }, 60_000);
 });

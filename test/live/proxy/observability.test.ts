@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHAT, expectNoLeaks, handles, post, rig, type Rig } from './harness.js';
+import type { AccessLogEntry } from '../../../src/live/proxy/proxy.js';
+import { CHAT, expectNoLeaks, handles, post, rig, sleep, type Rig } from './harness.js';
 
 let r: Rig | null = null;
 let baseline: Record<string, number>;
@@ -64,5 +65,53 @@ describe('GET /metrics and GET /healthz', () => {
     const posted = await fetch(healthz, { method: 'POST', body: '{}' });
     expect(posted.status).toBe(404);
     await posted.text();
+  });
+});
+
+describe('the access log', () => {
+  it('one entry per request the gateway ended: what the client got, who served, how many tries; no query', async () => {
+    const entries: AccessLogEntry[] = [];
+    r = await rig(
+      [
+        { name: 'good' },
+        { name: 'down', faults: [{ kind: 'error', status: 503, message: 'overloaded' }] },
+        { name: 'slow', config: { latency: '5s' } },
+      ],
+      {
+        strategy: { name: 'round-robin' },
+        retry: { attempts: 1, perTryTimeoutMs: 10_000, totalTimeoutMs: 10_000 },
+      },
+      { accessLog: (e) => entries.push(e) },
+    );
+    const rg = r;
+    // Round robin from the first upstream: good, down, then slow (abandoned by its client).
+    const ok = await post(rg.url, CHAT, { 'x-lbsim-key': 'user-7' });
+    expect(ok.status).toBe(200);
+    await ok.text();
+    const failed = await fetch(`${rg.url}/chat/completions?api-key=sk-in-query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(CHAT),
+    });
+    expect(failed.status).toBe(503);
+    await failed.text();
+    const ctrl = new AbortController();
+    const gone = post(rg.url, CHAT, {}, ctrl.signal).catch(() => null);
+    while (rg.seen.slow!.length === 0) await sleep(5);
+    ctrl.abort();
+    await gone;
+    while (entries.length < 3) await sleep(5);
+
+    expect(entries.map((e) => [e.status, e.result, e.upstream, e.attempts])).toEqual([
+      [200, 'ok', 'good', 1],
+      [503, '5xx', 'down', 1],
+      [499, 'aborted', 'slow', 1],
+    ]);
+    expect(entries.map((e) => e.path)).toEqual(Array(3).fill('/v1/chat/completions'));
+    expect(entries.map((e) => e.key)).toEqual(['user-7', null, null]);
+    expect(entries.every((e) => e.method === 'POST' && !e.stream && e.ms >= 0)).toBe(true);
+    expect(entries[0]!.id).toBeLessThan(entries[1]!.id);
+    expect(entries[1]!.t).toBeLessThanOrEqual(entries[2]!.t);
+    expect(JSON.stringify(entries)).not.toContain('sk-');
   });
 });
