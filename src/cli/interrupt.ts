@@ -26,22 +26,37 @@ export function onInterrupt(): { signal: AbortSignal; dispose(): void } {
 }
 
 /**
- * Resolves true on the next SIGINT or SIGTERM, for commands that serve until they are stopped;
- * false, with the handlers gone, once `cancel` aborts.
+ * SIGINT and SIGTERM for a command that serves until it is stopped: one handler for the whole
+ * command, so no signal finds node's default action (exit 130) while the command is closing, and
+ * none is lost when two arrive before JavaScript runs. `next()` resolves on the next signal not
+ * yet taken (signals are counted, not dropped); `dispose()` once everything is closed.
  */
-export function untilSignal(cancel?: AbortSignal): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    const done = (signalled: boolean): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      cancel?.removeEventListener('abort', cancelled);
-      resolve(signalled);
-    };
-    const stop = (): void => done(true);
-    const cancelled = (): void => done(false);
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    if (cancel?.aborted) cancelled();
-    else cancel?.addEventListener('abort', cancelled);
-  });
+export interface StopSignals {
+  next(): Promise<void>;
+  dispose(): void;
+}
+
+export function stopSignals(): StopSignals {
+  let unseen = 0;
+  const waiters: (() => void)[] = [];
+  const handler = (): void => {
+    const w = waiters.shift();
+    if (w !== undefined) w();
+    else unseen++;
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    next() {
+      if (unseen > 0) {
+        unseen--;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => waiters.push(resolve));
+    },
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { untilSignal } from '../interrupt.js';
+import { stopSignals } from '../interrupt.js';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { loadYamlFile } from '../../scenario/load.js';
@@ -37,13 +37,15 @@ export function registerFake(program: Command): void {
         ...(opts.portBase === undefined ? {} : { portBase: opts.portBase }),
         ...(log ? { log } : {}),
       });
+      const signals = stopSignals();
       for (const s of fleet.servers)
         process.stdout.write(`${JSON.stringify({ name: s.upstream.name, url: s.url })}\n`);
       process.stderr.write(
         `lbsim fake: ${fleet.servers.length} upstream(s) listening; control API at <url>/../__lbsim/state; Ctrl-C to stop\n`,
       );
-      await untilSignal();
+      await signals.next();
       await fleet.close();
       if (log) await new Promise<void>((r) => log.end(() => r()));
+      signals.dispose();
     });
 }

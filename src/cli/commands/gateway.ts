@@ -1,6 +1,6 @@
 import { createWriteStream, existsSync, openSync, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { untilSignal } from '../interrupt.js';
+import { stopSignals, type StopSignals } from '../interrupt.js';
 import { InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { parseDuration } from '../../core/units.js';
@@ -28,19 +28,16 @@ function drainTime(text: string): number {
  * The first signal drains (requests in flight finish, new connections are refused); a second
  * one, or the end of the grace time, abandons what is left.
  */
-async function drainOrStop(proxy: Proxy, graceMs: number): Promise<void> {
-  const drained = new AbortController();
-  const again = untilSignal(drained.signal).then((signalled) => {
-    if (signalled) return proxy.close();
-  });
+async function drainOrStop(proxy: Proxy, graceMs: number, signals: StopSignals): Promise<void> {
   const n = proxy.inflight;
   if (n > 0 && graceMs > 0)
     process.stderr.write(
       `lbsim: draining ${n} request${n === 1 ? '' : 's'} in flight for up to ${graceMs / 1000} s (Ctrl-C again to stop at once)\n`,
     );
-  await proxy.drain(graceMs);
-  drained.abort();
-  await again;
+  const drained = proxy.drain(graceMs);
+  await Promise.race([drained, signals.next()]);
+  await proxy.close();
+  await drained;
 }
 
 /** The access log, opened now so a path that cannot be written is bad input, not a crash later. */
@@ -135,10 +132,12 @@ export function registerGateway(program: Command): void {
         if (err instanceof RangeError) throw new UsageError(err.message);
         throw err;
       }
+      const signals = stopSignals();
       process.stdout.write(`${JSON.stringify({ url: proxy.url })}\n`);
-      await untilSignal();
-      await drainOrStop(proxy, opts.drain);
+      await signals.next();
+      await drainOrStop(proxy, opts.drain, signals);
       await fleet?.close();
       await closeLog(log);
+      signals.dispose();
     });
 }

@@ -7,7 +7,7 @@ export const BUCKETS_S = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
 ] as const;
 
-const OUTCOMES: readonly AttemptOutcomeKind[] = [
+const OUTCOMES = [
   'ok',
   'http-error',
   'timeout',
@@ -15,7 +15,12 @@ const OUTCOMES: readonly AttemptOutcomeKind[] = [
   'reset',
   'truncated',
   'aborted',
-];
+] as const satisfies readonly AttemptOutcomeKind[];
+/** Fails to compile when AttemptOutcome gains a kind this page would count but never show. */
+const EVERY_OUTCOME: Exclude<AttemptOutcomeKind, (typeof OUTCOMES)[number]> extends never
+  ? true
+  : never = true;
+void EVERY_OUTCOME;
 const COMPONENTS: readonly StateComponent[] = ['breaker', 'health', 'cooldown'];
 
 /** A Prometheus histogram: per-bucket counts (not cumulative until rendered), sum and count. */
@@ -62,7 +67,7 @@ interface PerUpstream {
 /** What the metrics page shows besides the counters: read when it is rendered. */
 export interface MetricsGauges {
   inflight: number;
-  /** Whether upstream `i` is in the strategies' mask now. */
+  /** Whether upstream `i` is in rotation now (the strategies' mask: backups and panic included). */
   available(i: number): boolean;
 }
 
@@ -169,7 +174,7 @@ export class ProxyMetrics implements GatewayListener {
     family(
       'lbsim_gateway_upstream_available',
       'gauge',
-      '1 when the upstream is in rotation (healthy, breaker admits, not cooling down).',
+      '1 when the upstream is in rotation: picked from now (backups and panic mode included).',
     );
     this.upstreams.forEach((u, i) =>
       out.push(`lbsim_gateway_upstream_available{upstream="${u.label}"} ${g.available(i) ? 1 : 0}`),

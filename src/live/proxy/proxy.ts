@@ -61,8 +61,8 @@ export interface Proxy {
   close(): Promise<void>;
   /**
    * A graceful stop, as nginx's quit or Envoy's drain: stops listening and closes idle
-   * connections at once; requests in flight, streams too, go on to their end (answered with
-   * `connection: close`). What is still open after `graceMs` is abandoned as by `close`, which
+   * connections at once; requests in flight, streams too, go on to their end, then their
+   * connections close (`connection: close` where the head had not left yet). What is still open after `graceMs` is abandoned as by `close`, which
    * follows either way. Resolves when everything is closed.
    */
   drain(graceMs: number): Promise<void>;
@@ -198,12 +198,13 @@ class HttpProxy implements Proxy, ExchangeHost {
     const availability = this.gateway.availability;
     return this.counters.render({
       inflight: this.open.size,
-      available: (i) => availability.isAvailable(i),
+      available: (i) => availability.mask[i] === 1,
     });
   }
 
   /**
-   * GET /metrics (Prometheus) and GET /healthz: 200 while some upstream is in rotation, else 503,
+   * GET /metrics (Prometheus) and GET /healthz: 200 while some upstream is in rotation, else 503
+   * (also while draining or closing),
    * so a load balancer in front takes out a gateway with nowhere to send traffic (HAProxy's
    * `monitor fail if { nbsrv lt 1 }`).
    */
@@ -215,9 +216,10 @@ class HttpProxy implements Proxy, ExchangeHost {
       body = this.metrics();
       type = 'text/plain; version=0.0.4; charset=utf-8';
     } else {
+      const stopping = this.draining !== null || this.closing !== null;
       const up = this.gateway.availability.eligibleCount() > 0;
-      if (!up) status = 503;
-      body = JSON.stringify({ status: up ? 'ok' : 'no_upstream' });
+      if (stopping || !up) status = 503;
+      body = JSON.stringify({ status: stopping ? 'draining' : up ? 'ok' : 'no_upstream' });
     }
     const buf = Buffer.from(body);
     res.writeHead(status, [

@@ -96,12 +96,11 @@ describe('Http1Server.drain', () => {
     const h = held();
     const { server, port } = await startHttp1Server(cleanup, h.handler, NO_IDLE_CLOSE);
     const c = await RawClient.open(cleanup, port);
-    const whole = request('POST /x HTTP/1.1', ['content-length: 5'], 'hello');
-    await c.write(whole.slice(0, 20));
-    await waitUntil(() => server.connections === 1);
-    await sleep(20);
+    // Expect: 100-continue makes "the server has read the head" visible before the body is sent.
+    await c.write(request('POST /x HTTP/1.1', ['content-length: 5', 'expect: 100-continue']));
+    await c.waitFor((b) => b.includes('100 Continue'));
     const drain = server.drain();
-    await c.write(whole.slice(20));
+    await c.write('hello');
     await waitUntil(() => h.replies.length === 1);
     answer(h.replies[0]!, 'ok');
     await drain;
@@ -109,6 +108,22 @@ describe('Http1Server.drain', () => {
     const [res] = parseResponses(c.received);
     expect(res!.status).toBe(200);
     expect(res!.headers.connection).toBe('close');
+  });
+
+  it('a request pipelined behind the one in flight is not handled: the answer says close, then the connection ends', async () => {
+    const h = held();
+    const { server, port } = await startHttp1Server(cleanup, h.handler, NO_IDLE_CLOSE);
+    const c = await RawClient.open(cleanup, port);
+    await c.write(request('GET /first HTTP/1.1') + request('GET /second HTTP/1.1'));
+    await waitUntil(() => h.replies.length === 1);
+    const drain = server.drain();
+    answer(h.replies[0]!, 'first');
+    await drain;
+    await c.whenClosed;
+    const responses = parseResponses(c.received);
+    expect(responses).toHaveLength(1);
+    expect(responses[0]!.headers.connection).toBe('close');
+    expect(h.replies).toHaveLength(1);
   });
 
   it('destroyAll after a drain that did not finish cuts what is left, and leaves no timer', async () => {

@@ -38,10 +38,9 @@ describe('Proxy.drain: a graceful stop', () => {
     const rg = r;
     const pending = post(rg.url, CHAT);
     await reached(rg, 'a');
-    let drained = false;
-    const drain = rg.proxy.drain(10_000).then(() => (drained = true));
+    expect(rg.proxy.inflight).toBe(1);
+    const drain = rg.proxy.drain(10_000);
     expect(await refused(rg.proxy.port)).toBe(true);
-    expect(drained).toBe(false);
 
     const res = await pending;
     expect(res.status).toBe(200);
@@ -61,6 +60,7 @@ describe('Proxy.drain: a graceful stop', () => {
     expect(res.status).toBe(200);
     const body = readAll(res);
     await reached(rg, 'a');
+    expect(rg.proxy.inflight).toBe(1); // still streaming when the drain starts
     await rg.proxy.drain(10_000);
     const { text, error } = await body;
     expect(error).toBeNull();
@@ -81,6 +81,18 @@ describe('Proxy.drain: a graceful stop', () => {
     const res = await pending;
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('gateway_closing');
+    expect(rg.proxy.inflight).toBe(0);
+  });
+
+  it('close() during a drain abandons what is left at once, and the drain resolves', async () => {
+    r = await rig([{ name: 'a', config: { latency: '5s' } }]);
+    const rg = r;
+    const pending = post(rg.url, CHAT);
+    await reached(rg, 'a');
+    const drain = rg.proxy.drain(60_000);
+    await rg.proxy.close();
+    await drain;
+    expect((await pending).status).toBe(503);
     expect(rg.proxy.inflight).toBe(0);
   });
 

@@ -73,8 +73,12 @@ describe('lbsim gateway', () => {
       file,
       `duration: 5s\nupstreams: [{ name: held, url: "${up.url}" }]\nload: { rate: 10/s }\n`,
     );
-    const start = async (): Promise<{ c: ChildProcess; url: string; stderr: () => string }> => {
-      const c = spawn(process.execPath, args([file]), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const start = async (
+      extra: string[] = [],
+    ): Promise<{ c: ChildProcess; url: string; stderr: () => string }> => {
+      const c = spawn(process.execPath, args([file, ...extra]), {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       c.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       const { url } = JSON.parse(await firstLine(c)) as { url: string };
@@ -100,7 +104,8 @@ describe('lbsim gateway', () => {
       expect(res.headers.get('connection')).toBe('close');
       expect(await exited).toBe(0);
 
-      const second = await start();
+      // A grace far beyond the test's time: only the second signal can end it.
+      const second = await start(['--drain', '10m']);
       child = second.c;
       const abandoned = post(second.url, CHAT);
       await until(() => up.requests.length === 2);

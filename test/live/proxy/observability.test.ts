@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccessLogEntry } from '../../../src/live/proxy/proxy.js';
 import { CHAT, expectNoLeaks, handles, post, rig, sleep, type Rig } from './harness.js';
@@ -65,6 +66,26 @@ describe('GET /metrics and GET /healthz', () => {
     const posted = await fetch(healthz, { method: 'POST', body: '{}' });
     expect(posted.status).toBe(404);
     await posted.text();
+  });
+});
+
+describe('/healthz while draining', () => {
+  it('is 503 "draining" for a request read during the drain', async () => {
+    r = await rig([{ name: 'a' }]);
+    const sock = connect(r.proxy.port, '127.0.0.1');
+    let got = '';
+    sock.on('data', (d: Buffer) => (got += d.toString('latin1')));
+    const closed = new Promise<void>((resolve) => sock.once('close', () => resolve()));
+    // Expect: 100-continue makes "the server has read the head" visible before the body is sent.
+    sock.write(
+      'GET /healthz HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\nexpect: 100-continue\r\n\r\n',
+    );
+    while (!got.includes('100 Continue')) await sleep(5);
+    const drained = r.proxy.drain(10_000);
+    sock.write('{}');
+    await drained;
+    await closed;
+    expect(got).toMatch(/HTTP\/1\.1 503 [^]*connection: close[^]*\{"status":"draining"\}$/);
   });
 });
 
