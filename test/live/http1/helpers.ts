@@ -552,3 +552,19 @@ export function selfSignedCert(): { key: Buffer; cert: Buffer } | null {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Whether a connection to `port` is refused or hung up on at once (a server that stopped accepting). */
+export function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: HOST, port });
+    s.once('connect', () => {
+      // Accepted by the kernel's backlog at most: the server must hang up at once.
+      s.once('close', () => resolve(true));
+      s.setTimeout(2000, () => {
+        s.destroy();
+        resolve(false);
+      });
+    });
+    s.once('error', () => resolve(true));
+  });
+}

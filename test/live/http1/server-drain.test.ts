@@ -1,11 +1,10 @@
-import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../../src/live/http1/reply.js';
 import {
   Cleanup,
-  HOST,
   parseResponses,
   RawClient,
+  refused,
   request,
   sleep,
   startHttp1Server,
@@ -26,21 +25,6 @@ function held(): { handler: (req: unknown, reply: Reply) => void; replies: Reply
 function answer(reply: Reply, text: string): void {
   reply.writeHead(200, ['content-length', String(text.length)]);
   reply.end(Buffer.from(text));
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: HOST, port });
-    s.once('connect', () => {
-      // Accepted by the kernel's backlog at most: the server must hang up at once.
-      s.once('close', () => resolve(true));
-      s.setTimeout(2000, () => {
-        s.destroy();
-        resolve(false);
-      });
-    });
-    s.once('error', () => resolve(true));
-  });
 }
 
 describe('Http1Server.drain', () => {

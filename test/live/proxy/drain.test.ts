@@ -1,31 +1,8 @@
-import { connect } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHAT, expectNoLeaks, handles, post, readAll, rig, sleep, type Rig } from './harness.js';
+import { refused } from '../http1/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { CHAT, post, readAll, sleep, rigPerTest, type Rig } from './harness.js';
 
-let r: Rig | null = null;
-let baseline: Record<string, number>;
-beforeEach(() => {
-  baseline = handles();
-});
-afterEach(async () => {
-  await r?.close();
-  r = null;
-  await expectNoLeaks(baseline);
-});
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.once('close', () => resolve(true));
-      s.setTimeout(2000, () => {
-        s.destroy();
-        resolve(false);
-      });
-    });
-    s.once('error', () => resolve(true));
-  });
-}
+const startRig = rigPerTest();
 
 /** Resolves once the fake named `name` has started `n` chat requests. */
 async function reached(rg: Rig, name: string, n = 1): Promise<void> {
@@ -34,7 +11,7 @@ async function reached(rg: Rig, name: string, n = 1): Promise<void> {
 
 describe('Proxy.drain: a graceful stop', () => {
   it('a request in flight is answered in full (connection: close), new connections are refused, then everything closes', async () => {
-    r = await rig([{ name: 'a', config: { latency: '400ms' } }]);
+    const r = await startRig([{ name: 'a', config: { latency: '400ms' } }]);
     const rg = r;
     const pending = post(rg.url, CHAT);
     await reached(rg, 'a');
@@ -52,7 +29,7 @@ describe('Proxy.drain: a graceful stop', () => {
   });
 
   it('a stream in flight runs to its [DONE]', async () => {
-    r = await rig([
+    const r = await startRig([
       { name: 'a', config: { stream: { ttft: '5ms', itl: '40ms' }, outputTokens: 10 } },
     ]);
     const rg = r;
@@ -69,7 +46,7 @@ describe('Proxy.drain: a graceful stop', () => {
   });
 
   it('what is still open when the grace time is over is abandoned: 503, no sooner than the grace time', async () => {
-    r = await rig([{ name: 'a', config: { latency: '5s' } }], {
+    const r = await startRig([{ name: 'a', config: { latency: '5s' } }], {
       retry: { attempts: 1, perTryTimeoutMs: 30_000, totalTimeoutMs: 30_000 },
     });
     const rg = r;
@@ -85,7 +62,7 @@ describe('Proxy.drain: a graceful stop', () => {
   });
 
   it('close() during a drain abandons what is left at once, and the drain resolves', async () => {
-    r = await rig([{ name: 'a', config: { latency: '5s' } }]);
+    const r = await startRig([{ name: 'a', config: { latency: '5s' } }]);
     const rg = r;
     const pending = post(rg.url, CHAT);
     await reached(rg, 'a');
@@ -97,7 +74,7 @@ describe('Proxy.drain: a graceful stop', () => {
   });
 
   it('drain(0) is close: requests in flight are abandoned at once', async () => {
-    r = await rig([{ name: 'a', config: { latency: '5s' } }]);
+    const r = await startRig([{ name: 'a', config: { latency: '5s' } }]);
     const rg = r;
     const pending = post(rg.url, CHAT);
     await reached(rg, 'a');

@@ -1,20 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHAT, expectNoLeaks, handles, post, rig, sleep, type Rig } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { CHAT, post, sleep, rigPerTest } from './harness.js';
 
-let r: Rig | null = null;
-let baseline: Record<string, number>;
-beforeEach(() => {
-  baseline = handles();
-});
-afterEach(async () => {
-  await r?.close();
-  r = null;
-  await expectNoLeaks(baseline);
-});
+const startRig = rigPerTest();
 
 describe('a flapping primary (issue 4, 12)', () => {
   it('the breaker opens, traffic goes to the fallback, half-open probes stay within their limit, traffic returns', async () => {
-    r = await rig([{ name: 'primary' }, { name: 'fallback', backup: true }], {
+    const r = await startRig([{ name: 'primary' }, { name: 'fallback', backup: true }], {
       breaker: {
         trip: { kind: 'consecutive-failures', threshold: 2 },
         openMs: 250,

@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import type { FaultSpec } from '../../../fakes/config.js';
 import { zUpstream } from '../../../fakes/config.js';
 import { startFakeServer, type FakeServer } from '../../../fakes/server.js';
@@ -198,4 +198,22 @@ export async function expectNoLeaks(baseline: Record<string, number>): Promise<v
     left = excess();
   }
   expect(left).toEqual({});
+}
+
+/**
+ * For a test file: the rig each test starts (through the returned function) is closed after it,
+ * and the test must leave no socket, server or timer behind.
+ */
+export function rigPerTest(): typeof rig {
+  let current: Rig | null = null;
+  let baseline: Record<string, number> = {};
+  beforeEach(() => {
+    baseline = handles();
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = null;
+    await expectNoLeaks(baseline);
+  });
+  return async (...args) => (current = await rig(...args));
 }

@@ -1,18 +1,9 @@
 import { connect } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AccessLogEntry } from '../../../src/live/proxy/proxy.js';
-import { CHAT, expectNoLeaks, handles, post, rig, sleep, type Rig } from './harness.js';
+import { CHAT, post, sleep, rigPerTest } from './harness.js';
 
-let r: Rig | null = null;
-let baseline: Record<string, number>;
-beforeEach(() => {
-  baseline = handles();
-});
-afterEach(async () => {
-  await r?.close();
-  r = null;
-  await expectNoLeaks(baseline);
-});
+const startRig = rigPerTest();
 
 function line(text: string, series: string): number | undefined {
   const l = text.split('\n').find((x) => x.startsWith(`${series} `));
@@ -21,7 +12,10 @@ function line(text: string, series: string): number | undefined {
 
 describe('GET /metrics and GET /healthz', () => {
   it('/metrics counts what the gateway did: requests by result, attempts by upstream and outcome, retries', async () => {
-    r = await rig([{ name: 'good' }, { name: 'bad', faults: [{ kind: 'error', status: 503 }] }]);
+    const r = await startRig([
+      { name: 'good' },
+      { name: 'bad', faults: [{ kind: 'error', status: 503 }] },
+    ]);
     for (let i = 0; i < 4; i++) {
       const res = await post(r.url, CHAT);
       expect(res.status).toBe(200);
@@ -45,7 +39,7 @@ describe('GET /metrics and GET /healthz', () => {
   });
 
   it('/healthz is 200 while an upstream is in rotation and 503 once none is', async () => {
-    r = await rig([{ name: 'only', faults: [{ kind: 'error', status: 500 }] }], {
+    const r = await startRig([{ name: 'only', faults: [{ kind: 'error', status: 500 }] }], {
       retry: { attempts: 1, perTryTimeoutMs: 3000, totalTimeoutMs: 3000 },
       breaker: { trip: { kind: 'consecutive-failures', threshold: 1 }, openMs: 60_000 },
     });
@@ -71,7 +65,7 @@ describe('GET /metrics and GET /healthz', () => {
 
 describe('/healthz while draining', () => {
   it('is 503 "draining" for a request read during the drain', async () => {
-    r = await rig([{ name: 'a' }]);
+    const r = await startRig([{ name: 'a' }]);
     const sock = connect(r.proxy.port, '127.0.0.1');
     let got = '';
     sock.on('data', (d: Buffer) => (got += d.toString('latin1')));
@@ -92,7 +86,7 @@ describe('/healthz while draining', () => {
 describe('the access log', () => {
   it('one entry per request the gateway ended: what the client got, who served, how many tries; no query', async () => {
     const entries: AccessLogEntry[] = [];
-    r = await rig(
+    const r = await startRig(
       [
         { name: 'good' },
         { name: 'down', faults: [{ kind: 'error', status: 503, message: 'overloaded' }] },

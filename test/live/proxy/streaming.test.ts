@@ -1,17 +1,8 @@
 import OpenAI from 'openai';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHAT, expectNoLeaks, handles, post, readAll, rig, type Rig } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { CHAT, post, readAll, rigPerTest } from './harness.js';
 
-let r: Rig | null = null;
-let baseline: Record<string, number>;
-beforeEach(() => {
-  baseline = handles();
-});
-afterEach(async () => {
-  await r?.close();
-  r = null;
-  await expectNoLeaks(baseline);
-});
+const startRig = rigPerTest();
 
 const STREAM = { stream: { ttft: '5ms', itl: '5ms' }, outputTokens: 8 };
 const STREAMING = { streaming: { firstTokenMs: 300, idleMs: 300 } };
@@ -22,7 +13,7 @@ function sdk(url: string): OpenAI {
 
 describe('streaming failures (issue 4, 7–10)', () => {
   it('7. slow first token: the first-token limit fails over while nothing was sent', async () => {
-    r = await rig(
+    const r = await startRig(
       [
         { name: 'a', config: STREAM, faults: [{ kind: 'slow-first-token', delay: 3000 }] },
         { name: 'b', config: STREAM },
@@ -48,7 +39,7 @@ describe('streaming failures (issue 4, 7–10)', () => {
   });
 
   it('8. stream cut mid-answer: the client gets an in-band error, never a clean end; no failover after commit', async () => {
-    r = await rig(
+    const r = await startRig(
       [
         { name: 'a', config: STREAM, faults: [{ kind: 'cut', after: 3 }] },
         { name: 'b', config: STREAM },
@@ -71,7 +62,7 @@ describe('streaming failures (issue 4, 7–10)', () => {
   });
 
   it('8. stream stall: detected by the idle limit; the raw body carries the error event and then breaks', async () => {
-    r = await rig(
+    const r = await startRig(
       [{ name: 'a', config: STREAM, faults: [{ kind: 'stall', after: 3, close: 10_000 }] }],
       STREAMING,
     );
@@ -91,10 +82,13 @@ describe('streaming failures (issue 4, 7–10)', () => {
   });
 
   it('9. a malformed chunk passes through untouched; the gateway and the upstream stay healthy', async () => {
-    r = await rig([{ name: 'a', config: STREAM, faults: [{ kind: 'malformed', chunk: 2 }] }], {
-      ...STREAMING,
-      breaker: { trip: { kind: 'consecutive-failures', threshold: 1 } },
-    });
+    const r = await startRig(
+      [{ name: 'a', config: STREAM, faults: [{ kind: 'malformed', chunk: 2 }] }],
+      {
+        ...STREAMING,
+        breaker: { trip: { kind: 'consecutive-failures', threshold: 1 } },
+      },
+    );
     const res = await post(r.url, { ...CHAT, stream: true });
     const { text, error } = await readAll(res);
     expect(error).toBeNull();
@@ -117,7 +111,10 @@ describe('streaming failures (issue 4, 7–10)', () => {
   });
 
   it('10. a stream without [DONE] finishes when the upstream closes it', async () => {
-    r = await rig([{ name: 'a', config: STREAM, faults: [{ kind: 'no-done' }] }], STREAMING);
+    const r = await startRig(
+      [{ name: 'a', config: STREAM, faults: [{ kind: 'no-done' }] }],
+      STREAMING,
+    );
     const res = await post(r.url, { ...CHAT, stream: true });
     const { text, error } = await readAll(res);
     expect(error).toBeNull();

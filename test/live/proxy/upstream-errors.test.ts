@@ -1,22 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHAT, expectNoLeaks, handles, post, rig, type Rig } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { CHAT, post, rigPerTest, type Rig } from './harness.js';
 
-let r: Rig | null = null;
-let baseline: Record<string, number>;
-beforeEach(() => {
-  baseline = handles();
-});
-afterEach(async () => {
-  await r?.close();
-  r = null;
-  await expectNoLeaks(baseline);
-});
+const startRig = rigPerTest();
 
 const count = (rg: Rig, name: string): number => rg.seen[name]!.length;
 
 describe('failures before any byte reached the client (issue 4, 1–6 and 11)', () => {
   it('1. 429 with Retry-After: fails over at once and keeps away from that upstream while the hint lasts', async () => {
-    r = await rig([
+    const r = await startRig([
       { name: 'a', faults: [{ kind: 'error', status: 429, retryAfter: 1000 }] },
       { name: 'b' },
     ]);
@@ -35,7 +26,7 @@ describe('failures before any byte reached the client (issue 4, 1–6 and 11)', 
   });
 
   it('1. 429 with Retry-After and nowhere else to go: waits at least that long before retrying there', async () => {
-    r = await rig([
+    const r = await startRig([
       { name: 'a', faults: [{ kind: 'fail-n', requests: 1, status: 429, retryAfter: 300 }] },
     ]);
     const res = await post(r.url, CHAT);
@@ -48,7 +39,7 @@ describe('failures before any byte reached the client (issue 4, 1–6 and 11)', 
   });
 
   it('2. 429 without a hint, persistent: jittered backoff, fails over, bounded attempts, the 429 surfaces', async () => {
-    r = await rig(
+    const r = await startRig(
       [
         { name: 'a', faults: [{ kind: 'error', status: 429 }] },
         { name: 'b', faults: [{ kind: 'error', status: 429 }] },
@@ -76,7 +67,9 @@ describe('failures before any byte reached the client (issue 4, 1–6 and 11)', 
   });
 
   it('3. 500 once, then fine: retried and answered', async () => {
-    r = await rig([{ name: 'a', faults: [{ kind: 'fail-first', attempts: 1, status: 500 }] }]);
+    const r = await startRig([
+      { name: 'a', faults: [{ kind: 'fail-first', attempts: 1, status: 500 }] },
+    ]);
     const res = await post(r.url, CHAT);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { object: string }).object).toBe('chat.completion');
@@ -84,7 +77,7 @@ describe('failures before any byte reached the client (issue 4, 1–6 and 11)', 
   });
 
   it('4. 503 persistent: fails over within the budget; with nowhere to go the original 503 surfaces', async () => {
-    r = await rig([
+    const r = await startRig([
       { name: 'a', faults: [{ kind: 'error', status: 503, message: 'primary overloaded' }] },
       { name: 'b' },
     ]);
@@ -106,7 +99,7 @@ describe('failures before any byte reached the client (issue 4, 1–6 and 11)', 
   });
 
   it('5. connection reset before the headers: fails over and answers', async () => {
-    r = await rig([{ name: 'a', faults: [{ kind: 'reset' }] }, { name: 'b' }]);
+    const r = await startRig([{ name: 'a', faults: [{ kind: 'reset' }] }, { name: 'b' }]);
     const res = await post(r.url, CHAT);
     expect(res.status).toBe(200);
     expect(res.headers.get('x-lbsim-upstream')).toBe('b');
@@ -119,7 +112,7 @@ describe('failures before any byte reached the client (issue 4, 1–6 and 11)', 
   });
 
   it('5. reset with nowhere to go: a 502 in OpenAI shape after the bounded attempts', async () => {
-    r = await rig([{ name: 'a', faults: [{ kind: 'reset' }] }]);
+    const r = await startRig([{ name: 'a', faults: [{ kind: 'reset' }] }]);
     const res = await post(r.url, CHAT);
     expect(res.status).toBe(502);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
@@ -129,7 +122,7 @@ describe('failures before any byte reached the client (issue 4, 1–6 and 11)', 
   });
 
   it('6. no response at all: the per-try timeout fires and the retry goes elsewhere, not to the silent one', async () => {
-    r = await rig([{ name: 'a', faults: [{ kind: 'hang' }] }, { name: 'b' }], {
+    const r = await startRig([{ name: 'a', faults: [{ kind: 'hang' }] }, { name: 'b' }], {
       retry: { ...BASE_RETRY, perTryTimeoutMs: 300, totalTimeoutMs: 5000 },
     });
     const t0 = performance.now();
@@ -143,7 +136,7 @@ describe('failures before any byte reached the client (issue 4, 1–6 and 11)', 
   });
 
   it('6. every upstream silent: the call ends at its deadline with a 504', async () => {
-    r = await rig(
+    const r = await startRig(
       [
         { name: 'a', faults: [{ kind: 'hang' }] },
         { name: 'b', faults: [{ kind: 'hang' }] },
@@ -161,7 +154,7 @@ describe('failures before any byte reached the client (issue 4, 1–6 and 11)', 
   });
 
   it('11. 400 context_length_exceeded: no retry on that model, the larger-context fallback answers', async () => {
-    r = await rig(
+    const r = await startRig(
       [
         { name: 'small', config: { model: 'small-model', contextWindow: 20 } },
         { name: 'large', backup: true, model: 'large-model', config: { model: 'large-model' } },
@@ -190,7 +183,7 @@ describe('failures before any byte reached the client (issue 4, 1–6 and 11)', 
   });
 
   it('11. 400 content_policy_violation: not retried, the provider’s reason reaches the client', async () => {
-    r = await rig([
+    const r = await startRig([
       { name: 'a', faults: [{ kind: 'error', status: 400, code: 'content_policy_violation' }] },
       { name: 'b' },
     ]);
