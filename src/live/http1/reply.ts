@@ -10,7 +10,6 @@ export interface ReplyOwner {
   replyEnded(reply: Reply): void;
 }
 
-const CRLF = Buffer.from('\r\n');
 const LAST_CHUNK = Buffer.from('0\r\n\r\n');
 const CRLF_LAST_CHUNK = Buffer.from('\r\n0\r\n\r\n');
 const EMPTY = Buffer.alloc(0);
@@ -30,6 +29,9 @@ export class Reply {
   onClose: (() => void) | null = null;
   private head: string | null = null;
   private chunked = false;
+  private corked = false;
+  private gathered: Buffer[] = [];
+  private gatheredBytes = 0;
 
   constructor(
     private readonly owner: ReplyOwner,
@@ -78,23 +80,57 @@ export class Reply {
     this.head = s + this.owner.dateLine() + '\r\n';
   }
 
-  /** A piece of the body (a chunk when chunked); `cb` runs once it was handed to the kernel. */
-  write(chunk: Buffer, cb?: () => void): boolean {
+  /**
+   * A piece of the body. The pieces written in one turn of the event loop (often the many SSE
+   * chunks of one upstream read) leave together when the turn ends: one chunk of a chunked body
+   * and one writev, not a chunk and a syscall each. False once the reply can take no more.
+   */
+  write(chunk: Buffer): boolean {
     if (this.ended || this.destroyed) return false;
     if (!this.headSent) this.writeHead(200, []);
     if (this.bodiless || chunk.length === 0) {
-      if (this.head !== null) return this.flush(EMPTY, cb);
-      cb?.();
+      if (this.head !== null) this.flush(EMPTY);
       return true;
     }
-    const socket = this.owner.socket;
-    if (!this.chunked) return this.flush(chunk, cb);
-    socket.cork();
-    this.flush(Buffer.from(`${chunk.length.toString(16)}\r\n`, 'latin1'));
-    socket.write(chunk);
-    const ok = socket.write(CRLF, cb);
-    socket.uncork();
-    return ok;
+    this.batch();
+    if (!this.chunked) {
+      this.flush(chunk);
+      return true;
+    }
+    this.gathered.push(chunk);
+    this.gatheredBytes += chunk.length;
+    return true;
+  }
+
+  /** Holds this turn's writes until the current callback returns (see `write`). */
+  private batch(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.owner.socket.cork();
+    queueMicrotask(this.uncork);
+  }
+
+  private readonly uncork = (): void => {
+    this.emitGathered();
+    this.corked = false;
+    this.owner.socket.uncork();
+  };
+
+  /** The chunked pieces gathered this turn, as one chunk. */
+  private emitGathered(): void {
+    const n = this.gatheredBytes;
+    if (n === 0) return;
+    const pieces = this.gathered;
+    this.gathered = [];
+    this.gatheredBytes = 0;
+    if (this.destroyed) return;
+    const size = `${n.toString(16)}\r\n`;
+    const out = Buffer.allocUnsafe(size.length + n + 2);
+    let at = out.write(size, 0, 'latin1');
+    for (const p of pieces) at += p.copy(out, at);
+    out[at] = 13;
+    out[at + 1] = 10;
+    this.flush(out);
   }
 
   /**
@@ -107,6 +143,7 @@ export class Reply {
     if (!this.headSent) this.writeHead(200, ['content-length', String(body?.length ?? 0)]);
     this.ended = true;
     this.onClose = null;
+    this.emitGathered();
     if (!this.destroyed) {
       if (this.chunked && !this.bodiless) {
         if (hasBody) {
@@ -125,7 +162,7 @@ export class Reply {
 
   /** Bytes written but not yet taken by the client's socket. */
   get queued(): number {
-    return this.owner.socket.writableLength;
+    return this.owner.socket.writableLength + this.gatheredBytes;
   }
 
   /** Runs `cb` once the client has taken what was written (after a write returned false). */
@@ -143,6 +180,7 @@ export class Reply {
     if (this.ended) return;
     this.ended = true;
     this.onClose = null;
+    this.emitGathered();
     this.keepAlive = false;
     this.owner.replyEnded(this);
   }
@@ -151,6 +189,8 @@ export class Reply {
   destroy(): void {
     this.ended = true;
     this.onClose = null;
+    this.gathered = [];
+    this.gatheredBytes = 0;
     this.keepAlive = false;
     this.owner.socket.destroy();
     this.owner.replyEnded(this);
