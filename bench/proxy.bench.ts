@@ -4,7 +4,8 @@
  * package, one worker, upstream keepalive) — plus two controls: a node:http + undici proxy
  * (what the Node HTTP stack costs), a raw-socket proxy (the least HTTP proxy in Node) and a byte
  * pipe (what Node's sockets cost by themselves). Prints requests/s, p50/p99, CPU per request in
- * user space and in the kernel, and the ratios; never asserts. Knobs: LBSIM_BENCH_SECONDS (default 6), LBSIM_BENCH_CONNECTIONS (default 50),
+ * user space and in the kernel, and the ratios, for buffered answers at saturation and at a fixed
+ * rate, then for streamed answers (stream: true, ~19 SSE chunks each); never asserts. Knobs: LBSIM_BENCH_SECONDS (default 6), LBSIM_BENCH_CONNECTIONS (default 50),
  * LBSIM_BENCH_PROFILE=<dir> writes a --cpu-prof of the gateway process there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -29,12 +30,17 @@ interface LoadResult {
 const here = dirname(fileURLToPath(import.meta.url));
 const compiled = import.meta.url.endsWith('.js');
 
-function child(name: string, args: string[], nodeFlags: string[] = []): ChildProcess {
+function child(
+  name: string,
+  args: string[],
+  nodeFlags: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): ChildProcess {
   const file = join(here, 'proxy', `${name}${compiled ? '.js' : '.ts'}`);
   return spawn(
     process.execPath,
     [...(compiled ? [] : ['--import', 'tsx']), ...nodeFlags, file, ...args],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'inherit'], env },
   );
 }
 
@@ -89,10 +95,12 @@ async function load(
   seconds: number,
   connections: number,
   rate?: number,
+  stream = false,
 ): Promise<LoadResult> {
   const args = [url, String(seconds), String(connections)];
   if (rate !== undefined) args.push(String(rate));
-  return jsonLine<LoadResult>(child('load-process', args));
+  const env = { ...process.env, LBSIM_BENCH_STREAM: stream ? '1' : '0' };
+  return jsonLine<LoadResult>(child('load-process', args, [], env));
 }
 
 function printTable(head: string[], lines: string[][]): void {
@@ -105,6 +113,33 @@ function printTable(head: string[], lines: string[][]): void {
 }
 
 const ms = (v: number): string => `${v.toFixed(2)} ms`;
+const us = (v: number): string => (Number.isNaN(v) ? '-' : `${v.toFixed(0)} µs`);
+
+interface Row {
+  name: string;
+  r: LoadResult;
+  cpuUs: number;
+  userUs: number;
+  sysUs: number;
+}
+
+/** The saturation columns: throughput, latency, and the proxy's CPU per request. */
+function printSaturation(rows: Row[]): void {
+  printTable(
+    ['target', 'req/s', 'p50', 'p99', 'proxy CPU/req', 'user', 'kernel', 'non-2xx', 'errors'],
+    rows.map(({ name, r, cpuUs, userUs, sysUs }) => [
+      name,
+      r.rps.toFixed(0),
+      ms(r.p50),
+      ms(r.p99),
+      us(cpuUs),
+      us(userUs),
+      us(sysUs),
+      String(r.non2xx),
+      String(r.errors + r.timeouts),
+    ]),
+  );
+}
 
 interface Cpu {
   user: number;
@@ -206,48 +241,27 @@ export async function run(): Promise<void> {
       note = 'nginx: not installed, skipped (apt-get install -y nginx)';
     }
 
-    const rows: { name: string; r: LoadResult; cpuUs: number; userUs: number; sysUs: number }[] =
-      [];
-    for (const t of targets) {
-      await load(t.url, 1, connections); // warm-up: JIT, pools, keep-alive connections
-      const cpu0 = cpuSeconds(t.pids);
-      const r = await load(t.url, seconds, connections);
-      const cpu1 = cpuSeconds(t.pids);
-      const per = (s: number): number => (t.pids.length === 0 ? NaN : (s / r.total) * 1e6);
-      const userUs = per(cpu1.user - cpu0.user);
-      const sysUs = per(cpu1.sys - cpu0.sys);
-      rows.push({ name: t.name, r, cpuUs: userUs + sysUs, userUs, sysUs });
-    }
+    const saturate = async (list: typeof targets, stream: boolean): Promise<Row[]> => {
+      const out: Row[] = [];
+      for (const t of list) {
+        await load(t.url, 1, connections, undefined, stream); // warm-up: JIT, pools, keep-alive
+        const cpu0 = cpuSeconds(t.pids);
+        const r = await load(t.url, seconds, connections, undefined, stream);
+        const cpu1 = cpuSeconds(t.pids);
+        const per = (s: number): number => (t.pids.length === 0 ? NaN : (s / r.total) * 1e6);
+        const userUs = per(cpu1.user - cpu0.user);
+        const sysUs = per(cpu1.sys - cpu0.sys);
+        out.push({ name: t.name, r, cpuUs: userUs + sysUs, userUs, sysUs });
+      }
+      return out;
+    };
+    const rows = await saturate(targets, false);
 
     console.log(
       `\nproxy: POST /v1/chat/completions (non-streaming), ${connections} connections, ${seconds} s each, autocannon in its own process`,
     );
-    const head = [
-      'target',
-      'req/s',
-      'p50',
-      'p99',
-      'proxy CPU/req',
-      'user',
-      'kernel',
-      'non-2xx',
-      'errors',
-    ];
-    const us = (v: number): string => (Number.isNaN(v) ? '-' : `${v.toFixed(0)} µs`);
-    const lines = rows.map(({ name, r, cpuUs, userUs, sysUs }) => [
-      name,
-      r.rps.toFixed(0),
-      ms(r.p50),
-      ms(r.p99),
-      us(cpuUs),
-      us(userUs),
-      us(sysUs),
-      String(r.non2xx),
-      String(r.errors + r.timeouts),
-    ]);
-    printTable(head, lines);
-    const row = (name: string): { r: LoadResult; cpuUs: number } | undefined =>
-      rows.find((x) => x.name === name);
+    printSaturation(rows);
+    const row = (name: string): Row | undefined => rows.find((x) => x.name === name);
     const lbsim = row('lbsim gateway')!;
     const vs = (name: string): void => {
       const other = row(name);
@@ -294,6 +308,22 @@ export async function run(): Promise<void> {
         String(r.non2xx + r.errors + r.timeouts),
       ]),
     );
+    // Streamed answers: what the common LLM request costs, chunk by chunk. The raw-socket and
+    // node:http + undici controls buffer whole answers, so they sit this one out.
+    const streaming = await saturate(
+      targets.filter((t) => t.name !== 'raw-socket proxy' && t.name !== 'node:http + undici'),
+      true,
+    );
+    console.log(
+      `\nstreamed answers (stream: true, 16 tokens 1 ms apart: ~19 SSE chunks each), ${connections} connections, ${seconds} s each`,
+    );
+    printSaturation(streaming);
+    const sLbsim = streaming.find((x) => x.name === 'lbsim gateway')!;
+    const sNginx = streaming.find((x) => x.name === 'nginx (1 worker)');
+    if (sNginx !== undefined)
+      console.log(
+        `lbsim / nginx (1 worker), streamed: throughput ${(sLbsim.r.rps / sNginx.r.rps).toFixed(2)}, CPU per answer ${(sLbsim.cpuUs / sNginx.cpuUs).toFixed(2)}`,
+      );
     if (note !== '') console.log(note);
   } finally {
     await Promise.all(children.reverse().map(stop));

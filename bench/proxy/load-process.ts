@@ -3,6 +3,7 @@
  * argv[4] connections — at most argv[5] requests/s overall when given — off every server's
  * event loop; one JSON line of results on stdout. Latency percentiles come from every 2xx
  * response time at full resolution (autocannon's own histogram keeps whole milliseconds).
+ * LBSIM_BENCH_STREAM=1 asks for streamed answers (`stream: true`).
  */
 import autocannon from 'autocannon';
 
@@ -15,6 +16,7 @@ const [url, seconds, connections, rate] = [
 const body = JSON.stringify({
   model: 'bench',
   messages: [{ role: 'user', content: 'Say hello in five words.' }],
+  ...(process.env.LBSIM_BENCH_STREAM === '1' ? { stream: true } : {}),
 });
 const times: number[] = [];
 let finish!: (r: autocannon.Result) => void;

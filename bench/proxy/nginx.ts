@@ -50,6 +50,8 @@ http {
       proxy_pass http://fake;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
+      # As LLM gateways run it: streamed answers pass through as they come.
+      proxy_buffering off;
     }
   }
 }
