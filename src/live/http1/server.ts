@@ -101,7 +101,8 @@ export class Http1Server {
 
   /**
    * A graceful stop: stops accepting; idle connections close now, busy ones finish the request
-   * they serve (answered with `connection: close`) and then close. Resolves when every
+   * they serve and then close (its answer says `connection: close` if its head has not left
+   * yet). Resolves when every
    * connection is gone; `destroyAll` cuts what is left when the caller stops waiting.
    */
   drain(): Promise<void> {

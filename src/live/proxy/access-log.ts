@@ -27,6 +27,7 @@ export interface AccessLogEntry {
 
 const round = (v: number): number => Math.round(v * 1000) / 1000;
 
+/** The entry for an exchange the gateway ended with `result`; `t` counts from `startedAt`. */
 export function accessEntry(
   ex: {
     id: number;
