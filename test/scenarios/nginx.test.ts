@@ -278,9 +278,9 @@ describe.skipIf(!HAVE_NGINX)(title, () => {
     const to = fault.end ?? r.summary.durationMs;
     const errors = errorsIn(r, from, to);
     // The fakes saw every attempt nginx sent the primary while it reset them: up to the planned
-    // end at most. On a loaded machine the measured end can come late or not at all before the
-    // run ends (the fake's change event is a timer), and the primary's healthy share of the load
-    // after the real end was then counted as attempts on a dead primary (38 instead of 6, once).
+    // end at most. On a loaded machine the measured end can come late or not before the run
+    // ends (the fake's change event is a timer); most likely that is how the primary's healthy
+    // share of the load after the real end was once counted as attempts on a dead primary (38).
     const plannedEnd = (FAULT_AT_S + FAULT_FOR_S) * 1000;
     const dead = sumIn(
       r,
