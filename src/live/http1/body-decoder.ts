@@ -82,24 +82,69 @@ export class BodyDecoder {
             this.state = this.state === State.Length ? State.Done : State.ChunkDataEnd;
           break;
         }
-        case State.ChunkSize:
         case State.ChunkDataEnd:
-        case State.Trailers: {
-          const nl = buf.indexOf(10, i);
-          const stop = nl < 0 ? end : nl + 1;
-          this.line += buf.toString('latin1', i, stop);
-          i = stop;
-          if (nl < 0) {
-            if (this.line.length > LINE_LIMIT)
-              throw new HttpProtocolError(400, 'chunked body: line too long');
-            return end;
+          // The usual case, without building a line: the CRLF after the data, whole in `buf`.
+          if (this.line === '' && i + 1 < end && buf[i] === 13 && buf[i + 1] === 10) {
+            i += 2;
+            this.state = State.ChunkSize;
+            break;
           }
-          this.endLine();
+          i = this.lineFrom(buf, i, end);
+          break;
+        case State.ChunkSize: {
+          const next = this.line === '' ? this.plainSizeLine(buf, i, end) : -1;
+          i = next >= 0 ? next : this.lineFrom(buf, i, end);
           break;
         }
+        case State.Trailers:
+          i = this.lineFrom(buf, i, end);
+          break;
       }
     }
     return i;
+  }
+
+  /**
+   * The usual chunk-size line, whole in `buf` at `i`: hex digits then CRLF, no extension. Sets
+   * the size and returns the offset after the line, or -1 for anything else (the line path
+   * decides those).
+   */
+  private plainSizeLine(buf: Buffer, i: number, end: number): number {
+    let size = 0;
+    let j = i;
+    for (; j < end && j - i < 15; j++) {
+      const c = buf[j]!;
+      const lower = c | 0x20;
+      let d: number;
+      if (c >= 48 && c <= 57) d = c - 48;
+      else if (lower >= 97 && lower <= 102) d = lower - 87;
+      else break;
+      size = size * 16 + d;
+    }
+    if (j === i || j + 1 >= end || buf[j] !== 13 || buf[j + 1] !== 10) return -1;
+    if (size === 0) this.state = State.Trailers;
+    else {
+      this.remaining = size;
+      this.state = State.ChunkData;
+    }
+    return j + 2;
+  }
+
+  /**
+   * Gathers a line (a chunk size, the CRLF after chunk data, a trailer) up to its LF, across
+   * feeds, and acts on it once whole; returns the offset after what it took.
+   */
+  private lineFrom(buf: Buffer, i: number, end: number): number {
+    const nl = buf.indexOf(10, i);
+    const stop = nl < 0 ? end : nl + 1;
+    this.line += buf.toString('latin1', i, stop);
+    if (nl < 0) {
+      if (this.line.length > LINE_LIMIT)
+        throw new HttpProtocolError(400, 'chunked body: line too long');
+      return end;
+    }
+    this.endLine();
+    return stop;
   }
 
   private endLine(): void {
