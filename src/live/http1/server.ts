@@ -60,8 +60,7 @@ export class Http1Server {
   private readonly conns = new Set<Connection>();
   private sweepTimer: Timer | null = null;
   private readonly drained: (() => void)[] = [];
-  /** Connections finish what they serve, then close (see `drain`). */
-  draining = false;
+  private drainStarted = false;
   private lastDateSecond = -1;
   private lastDateLine = '';
 
@@ -106,9 +105,14 @@ export class Http1Server {
    * connection is gone; `destroyAll` cuts what is left when the caller stops waiting.
    */
   drain(): Promise<void> {
-    this.draining = true;
+    this.drainStarted = true;
     for (const c of this.conns) c.drain();
     return this.close();
+  }
+
+  /** Connections finish what they serve, then close (see `drain`). */
+  get draining(): boolean {
+    return this.drainStarted;
   }
 
   /** Cuts every connection, busy or not. */

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,61 +38,64 @@ function firstLine(c: ChildProcess): Promise<string> {
   });
 }
 
+interface Started {
+  c: ChildProcess;
+  url: string;
+  stderr(): string;
+}
+
+/** `lbsim gateway` with `rest`, once it printed its URL; it becomes the test's child. */
+async function start(rest: string[], env: NodeJS.ProcessEnv = process.env): Promise<Started> {
+  const c = spawn(process.execPath, args(rest), { stdio: ['ignore', 'pipe', 'pipe'], env });
+  child = c;
+  let stderr = '';
+  c.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const { url } = JSON.parse(await firstLine(c)) as { url: string };
+  return { c, url, stderr: () => stderr };
+}
+
+function exit(c: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => c.once('exit', (code) => resolve(code)));
+}
+
+/** Answers as a provider's chat completion. */
+function complete(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ id: 'x', object: 'chat.completion', choices: [] }));
+}
+
+/** A scenario in a fresh directory whose one upstream is `upstream` (a YAML flow map). */
+function scenarioWith(upstream: string): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'lbsim-gw-'));
+  const file = join(dir, 'scenario.yaml');
+  writeFileSync(file, `duration: 5s\nupstreams: [${upstream}]\nload: { rate: 10/s }\n`);
+  return { dir, file };
+}
+
 describe('lbsim gateway', () => {
   it('starts the scenario’s fakes and the proxy, prints its URL as JSON, stops on SIGTERM with 0', async () => {
-    const c = spawn(process.execPath, args(['scenarios/outage.yaml']), {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = c;
-    let stderr = '';
-    c.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const line = await firstLine(c);
-    const { url } = JSON.parse(line) as { url: string };
+    const { c, url, stderr } = await start(['scenarios/outage.yaml']);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     const res = await post(url, CHAT);
     expect(res.status).toBe(200);
     expect(['primary', 'secondary']).toContain(res.headers.get('x-lbsim-upstream'));
     expect(((await res.json()) as { object: string }).object).toBe('chat.completion');
-    const exited = new Promise<number | null>((resolve) => c.once('exit', (code) => resolve(code)));
+    const exited = exit(c);
     c.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(stderr).toBe('');
+    expect(stderr()).toBe('');
   });
 
   it('SIGTERM drains: a request in flight is answered, then the process exits 0; a second signal stops at once', async () => {
     // An upstream of the test's own, holding each request until released: "in flight" is known.
     const held: (() => void)[] = [];
-    const up = await recordingUpstream((_req, res) => {
-      held.push(() => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: 'x', object: 'chat.completion', choices: [] }));
-      });
-    });
-    const dir = mkdtempSync(join(tmpdir(), 'lbsim-gw-'));
-    const file = join(dir, 'held.yaml');
-    writeFileSync(
-      file,
-      `duration: 5s\nupstreams: [{ name: held, url: "${up.url}" }]\nload: { rate: 10/s }\n`,
-    );
-    const start = async (
-      extra: string[] = [],
-    ): Promise<{ c: ChildProcess; url: string; stderr: () => string }> => {
-      const c = spawn(process.execPath, args([file, ...extra]), {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      c.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-      const { url } = JSON.parse(await firstLine(c)) as { url: string };
-      return { c, url, stderr: () => stderr };
-    };
-    const exit = (c: ChildProcess): Promise<number | null> =>
-      new Promise((resolve) => c.once('exit', (code) => resolve(code)));
+    const up = await recordingUpstream((_req, res) => held.push(() => complete(res)));
+    const { file } = scenarioWith(`{ name: held, url: "${up.url}" }`);
     const until = async (cond: () => boolean): Promise<void> => {
       while (!cond()) await sleep(10);
     };
     try {
-      const first = await start();
-      child = first.c;
+      const first = await start([file]);
       const answered = post(first.url, CHAT);
       await until(() => up.requests.length === 1);
       const exited = exit(first.c);
@@ -105,8 +109,7 @@ describe('lbsim gateway', () => {
       expect(await exited).toBe(0);
 
       // A grace far beyond the test's time: only the second signal can end it.
-      const second = await start(['--drain', '10m']);
-      child = second.c;
+      const second = await start([file, '--drain', '10m']);
       const abandoned = post(second.url, CHAT);
       await until(() => up.requests.length === 2);
       const exited2 = exit(second.c);
@@ -122,34 +125,24 @@ describe('lbsim gateway', () => {
   }, 30_000);
 
   it('--log appends one NDJSON line per request, and neither key reaches it', async () => {
-    const up = await recordingUpstream((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: 'x', object: 'chat.completion', choices: [] }));
-    });
-    const dir = mkdtempSync(join(tmpdir(), 'lbsim-gw-'));
-    const file = join(dir, 'keyed.yaml');
-    writeFileSync(
-      file,
-      `duration: 5s\nupstreams: [{ name: keyed, url: "${up.url}", apiKeyEnv: LBSIM_TEST_UPSTREAM_KEY }]\nload: { rate: 10/s }\n`,
+    const up = await recordingUpstream((_req, res) => complete(res));
+    const { dir, file } = scenarioWith(
+      `{ name: keyed, url: "${up.url}", apiKeyEnv: LBSIM_TEST_UPSTREAM_KEY }`,
     );
     const logFile = join(dir, 'access.ndjson');
     writeFileSync(logFile, '{"earlier":"line"}\n');
     try {
-      const c = spawn(process.execPath, args([file, '--log', logFile]), {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, LBSIM_TEST_UPSTREAM_KEY: 'sk-upstream-secret-123' },
+      const { c, url } = await start([file, '--log', logFile], {
+        ...process.env,
+        LBSIM_TEST_UPSTREAM_KEY: 'sk-upstream-secret-123',
       });
-      child = c;
-      const { url } = JSON.parse(await firstLine(c)) as { url: string };
       for (let i = 0; i < 2; i++) {
         const res = await post(url, CHAT, { authorization: 'Bearer sk-client-secret-456' });
         expect(res.status).toBe(200);
         await res.text();
       }
       expect(up.requests[0]!.headers.authorization).toBe('Bearer sk-upstream-secret-123');
-      const exited = new Promise<number | null>((resolve) =>
-        c.once('exit', (code) => resolve(code)),
-      );
+      const exited = exit(c);
       c.kill('SIGTERM');
       expect(await exited).toBe(0);
       const text = readFileSync(logFile, 'utf8');
